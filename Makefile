@@ -1,0 +1,66 @@
+# handout: Markdown to print-ready PDF handouts.
+# `make handouts` installs missing Debian packages, builds, and writes out/*.pdf.
+# `make test` runs the unit and end-to-end tests.
+
+BUILD    ?= build
+CC       ?= cc
+PKGS      = libcmark-gfm yaml-0.1 harfbuzz harfbuzz-subset
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_XOPEN_SOURCE=700 -Wall -Wextra -Wpedantic -Werror \
+            -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lhpdf -lpng -lz -lm -lpthread
+
+# Debian 12 packages needed to build, test and check the output.
+DEB_BUILD = build-essential pkg-config libhpdf-dev libcmark-gfm-dev \
+            libcmark-gfm-extensions-dev libyaml-dev libharfbuzz-dev libpng-dev zlib1g-dev
+DEB_TEST  = libcmocka-dev qpdf poppler-utils mupdf-tools cmark-gfm python3
+
+SRC      := $(wildcard src/*.c)
+OBJ      := $(SRC:src/%.c=$(BUILD)/obj/%.o)
+UNIT     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all handouts deps test unit e2e sanitize clean
+
+all: $(BUILD)/handout
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libhandout.a: $(OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/handout: cmd/handout/main.c $(BUILD)/libhandout.a
+	$(CC) $(CFLAGS) $< $(BUILD)/libhandout.a $(LDFLAGS) $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhandout.a | $(BUILD)/tests
+	$(CC) $(CFLAGS) $< $(BUILD)/libhandout.a $(LDFLAGS) $(LDLIBS) -lcmocka -o $@
+
+$(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+# Installs only what is missing, so a second run is quick and needs no root.
+deps:
+	@missing=$$(for p in $(DEB_BUILD) $(DEB_TEST); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing: $$missing"; \
+	  sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	fi
+
+handouts: deps
+	$(MAKE) all
+	$(BUILD)/handout build content/ -o out/
+
+unit: $(UNIT)
+	@set -e; for t in $(UNIT); do echo "== $$t"; $$t; done
+
+e2e: $(BUILD)/handout
+	HANDOUT=$(BUILD)/handout tests/e2e/run.sh
+
+test: unit e2e
+
+sanitize:
+	$(MAKE) BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
+
+clean:
+	rm -rf build build-san out

@@ -1,0 +1,108 @@
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Blocks are chained; a request larger than a block gets a block of its own. */
+struct arena_block {
+    struct arena_block *next;
+    size_t size, used;
+    max_align_t data[];
+};
+
+struct arena {
+    struct arena_block *head;
+    size_t total;
+    int failed;
+};
+
+enum { ARENA_BLOCK = 64 * 1024 };
+static max_align_t arena_empty[1];
+
+struct arena *arena_new(void)
+{
+    return calloc(1, sizeof(struct arena));
+}
+
+void arena_free(struct arena *a)
+{
+    if (!a)
+        return;
+    for (struct arena_block *b = a->head, *n; b; b = n) {
+        n = b->next;
+        free(b);
+    }
+    free(a);
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+    size_t align = sizeof(max_align_t);
+    size = (size + align - 1) / align * align;
+    if (size == 0)
+        size = align;
+    struct arena_block *b = a->head;
+    if (!b || b->size - b->used < size) {
+        size_t cap = size > ARENA_BLOCK / 4 ? size : ARENA_BLOCK;
+        b = malloc(sizeof *b + cap);
+        if (!b) {
+            a->failed = 1;
+            memset(arena_empty, 0, sizeof arena_empty);
+            return arena_empty;
+        }
+        b->size = cap;
+        b->used = 0;
+        /* A big private block goes behind the current one so the rest of
+         * the current block stays usable. */
+        if (a->head && cap != ARENA_BLOCK) {
+            b->next = a->head->next;
+            a->head->next = b;
+        } else {
+            b->next = a->head;
+            a->head = b;
+        }
+        a->total += cap;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += size;
+    memset(p, 0, size);
+    return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
+    if (arena_failed(a))
+        return (char *)"";
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+    return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return (char *)"";
+    char *p = arena_alloc(a, (size_t)n + 1);
+    if (arena_failed(a))
+        return (char *)"";
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+int arena_failed(const struct arena *a) { return a->failed; }
+size_t arena_used(const struct arena *a) { return a->total; }

@@ -1,0 +1,20 @@
+/* arena: one allocation region per document build; nothing is freed piecemeal. */
+#ifndef HANDOUT_ARENA_H
+#define HANDOUT_ARENA_H
+#include <stddef.h>
+
+struct arena;
+
+struct arena *arena_new(void);
+void arena_free(struct arena *a);
+/* Zeroed memory, aligned for any type. Never returns NULL: on exhaustion
+ * the arena falls back to a static zero block and arena_failed() is true. */
+void *arena_alloc(struct arena *a, size_t size);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int arena_failed(const struct arena *a);
+size_t arena_used(const struct arena *a);
+
+#endif

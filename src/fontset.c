@@ -1,0 +1,170 @@
+#include "fontset.h"
+
+#include <hb.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+
+/* Code points below this have their advances cached (Latin, Greek, Cyrillic
+ * and general punctuation cover nearly all clinic text). */
+enum { FONTSET_CACHE = 0x2100 };
+
+struct font_file {
+    char *path;
+    hb_face_t *face;
+    hb_font_t *font;
+    double upem, ascent, descent;
+    float advance[FONTSET_CACHE];       /* em; < 0 means missing */
+    uint8_t has_bmp[0x10000 / 8];
+};
+
+struct fontset {
+    int count;
+    struct font_file **faces; /* may repeat a pointer */
+    struct font_file **files; /* unique, owned */
+    int file_count;
+};
+
+static bool file_has(const struct font_file *f, uint32_t cp)
+{
+    if (cp < 0x10000)
+        return f->has_bmp[cp >> 3] & (1u << (cp & 7));
+    hb_codepoint_t g;
+    return hb_font_get_nominal_glyph(f->font, cp, &g) && g != 0;
+}
+
+static double file_advance(const struct font_file *f, uint32_t cp)
+{
+    if (cp < FONTSET_CACHE)
+        return f->advance[cp] < 0 ? 0 : f->advance[cp];
+    hb_codepoint_t g;
+    if (!hb_font_get_nominal_glyph(f->font, cp, &g))
+        return 0;
+    return hb_font_get_glyph_h_advance(f->font, g) / f->upem;
+}
+
+static struct font_file *file_load(const char *path, struct diag *d)
+{
+    hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
+    if (!blob) {
+        diag_add(d, DIAG_ERROR, path, 0, 0, "cannot read font file");
+        return NULL;
+    }
+    hb_face_t *face = hb_face_create(blob, 0);
+    hb_blob_destroy(blob);
+    unsigned upem = hb_face_get_upem(face);
+    if (hb_face_get_glyph_count(face) == 0 || upem == 0) {
+        diag_add(d, DIAG_ERROR, path, 0, 0, "not a TrueType font");
+        hb_face_destroy(face);
+        return NULL;
+    }
+    struct font_file *f = calloc(1, sizeof *f);
+    if (!f) {
+        hb_face_destroy(face);
+        return NULL;
+    }
+    f->path = strdup(path);
+    f->face = face;
+    f->font = hb_font_create(face);
+    f->upem = upem;
+    hb_font_extents_t ext;
+    hb_font_get_h_extents(f->font, &ext);
+    f->ascent = ext.ascender / f->upem;
+    f->descent = -ext.descender / f->upem;
+    if (f->ascent <= 0)
+        f->ascent = 0.8;
+    if (f->descent <= 0)
+        f->descent = 0.2;
+
+    hb_set_t *cps = hb_set_create();
+    hb_face_collect_unicodes(face, cps);
+    for (uint32_t cp = 0; cp < FONTSET_CACHE; cp++)
+        f->advance[cp] = -1;
+    hb_codepoint_t cp = HB_SET_VALUE_INVALID;
+    while (hb_set_next(cps, &cp) && cp < 0x10000) {
+        hb_codepoint_t g;
+        if (!hb_font_get_nominal_glyph(f->font, cp, &g) || g == 0)
+            continue;
+        f->has_bmp[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+        if (cp < FONTSET_CACHE)
+            f->advance[cp] = (float)(hb_font_get_glyph_h_advance(f->font, g) / f->upem);
+    }
+    hb_set_destroy(cps);
+    hb_font_make_immutable(f->font);
+    return f;
+}
+
+static void file_free(struct font_file *f)
+{
+    hb_font_destroy(f->font);
+    hb_face_destroy(f->face);
+    free(f->path);
+    free(f);
+}
+
+struct fontset *fontset_load(const char *const *paths, int count, struct diag *d)
+{
+    struct fontset *fs = calloc(1, sizeof *fs);
+    if (!fs)
+        return NULL;
+    fs->faces = calloc((size_t)count, sizeof *fs->faces);
+    fs->files = calloc((size_t)count, sizeof *fs->files);
+    fs->count = count;
+    bool ok = fs->faces && fs->files;
+    for (int i = 0; ok && i < count; i++) {
+        for (int j = 0; j < fs->file_count; j++)
+            if (strcmp(fs->files[j]->path, paths[i]) == 0)
+                fs->faces[i] = fs->files[j];
+        if (fs->faces[i])
+            continue;
+        struct font_file *f = file_load(paths[i], d);
+        if (!f) {
+            ok = false;
+            break;
+        }
+        fs->files[fs->file_count++] = f;
+        fs->faces[i] = f;
+    }
+    if (!ok) {
+        fontset_free(fs);
+        return NULL;
+    }
+    return fs;
+}
+
+void fontset_free(struct fontset *fs)
+{
+    if (!fs)
+        return;
+    for (int i = 0; i < fs->file_count; i++)
+        file_free(fs->files[i]);
+    free(fs->files);
+    free(fs->faces);
+    free(fs);
+}
+
+int fontset_count(const struct fontset *fs) { return fs->count; }
+const char *fontset_path(const struct fontset *fs, int face) { return fs->faces[face]->path; }
+bool fontset_has(const struct fontset *fs, int face, uint32_t cp) { return file_has(fs->faces[face], cp); }
+double fontset_advance(const struct fontset *fs, int face, uint32_t cp) { return file_advance(fs->faces[face], cp); }
+double fontset_ascent(const struct fontset *fs, int face) { return fs->faces[face]->ascent; }
+double fontset_descent(const struct fontset *fs, int face) { return fs->faces[face]->descent; }
+
+double fontset_width(const struct fontset *fs, int face, const char *s, int len)
+{
+    const struct font_file *f = fs->faces[face];
+    double w = 0;
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        uint32_t cp = *p++;
+        if (cp >= 0x80) {
+            int extra = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : 1;
+            cp &= 0x3F >> extra;
+            while (extra-- && p < end)
+                cp = (cp << 6) | (*p++ & 0x3F);
+        }
+        w += file_advance(f, cp);
+    }
+    return w;
+}

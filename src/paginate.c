@@ -1,0 +1,236 @@
+#include "paginate.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "arena.h"
+#include "layout.h"
+#include "source.h"
+#include "typeset.h"
+
+struct pager {
+    struct doc *doc;
+    const struct layout *l;
+    struct arena *a;
+    struct page *page;
+    int column;             /* frame on the current page */
+    double cursor;          /* used height in the current frame */
+    double frame_h, frame_w;
+    bool fresh;             /* nothing placed in the current frame */
+};
+
+static void new_page(struct pager *p)
+{
+    struct doc *d = p->doc;
+    /* Pages live in the arena: grow by copying into a block twice the size. */
+    if (d->page_count == d->page_cap) {
+        int cap = d->page_cap ? d->page_cap * 2 : 8;
+        struct page *grown = arena_alloc(p->a, (size_t)cap * sizeof *grown);
+        if (d->page_count)
+            memcpy(grown, d->pages, (size_t)d->page_count * sizeof *grown);
+        d->pages = grown;
+        d->page_cap = cap;
+    }
+    p->page = &d->pages[d->page_count++];
+    memset(p->page, 0, sizeof *p->page);
+    p->page->width = p->l->paper_w;
+    p->page->height = p->l->paper_h;
+    p->column = 0;
+    p->cursor = 0;
+    p->fresh = true;
+}
+
+static void next_frame(struct pager *p)
+{
+    if (p->column + 1 < p->l->columns) {
+        p->column++;
+        p->cursor = 0;
+        p->fresh = true;
+    } else {
+        new_page(p);
+    }
+}
+
+static double frame_x(const struct pager *p)
+{
+    return p->l->margin_left + p->column * (p->frame_w + p->l->gutter);
+}
+
+/* Copies a slab's items onto the page at the cursor, in page coordinates. */
+static void place(struct pager *p, const struct flow_slab *s)
+{
+    double x0 = frame_x(p), top = p->l->paper_h - p->l->margin_top - p->cursor;
+    for (const struct page_item *it = s->items; it; it = it->next) {
+        struct page_item *c = page_item_new(p->a, it->kind);
+        *c = *it;
+        c->x += x0;
+        switch (it->kind) {
+        case PAGE_TEXT:
+            c->y = top - it->y;
+            break;
+        case PAGE_LINE:
+            c->y = top - it->y;
+            c->h = -it->h;
+            break;
+        default:
+            c->y = top - it->y - it->h;
+            break;
+        }
+        page_append(p->page, c);
+    }
+    if (s->mark_level > 0)
+        page_add_mark(p->a, p->page, s->mark_level, s->mark_title, top);
+    p->cursor += s->height;
+    p->fresh = false;
+}
+
+/* Height of the chain of slabs that must stay together from s on. */
+static double chain_height(const struct flow_slab *s)
+{
+    double h = 0;
+    for (; s; s = s->next) {
+        h += s->height;
+        if (!s->keep_with_next || (s->next && s->next->page_break))
+            break;
+    }
+    return h;
+}
+
+int paginate_flow(struct doc *doc, const struct flow *f, const struct layout *l, struct arena *a)
+{
+    struct pager p = {.doc = doc, .l = l, .a = a};
+    p.frame_h = l->paper_h - l->margin_top - l->margin_bottom;
+    p.frame_w = layout_column_width(l);
+    int first = doc->page_count;
+    new_page(&p);
+    const double slack = 0.01; /* rounding: a slab that fits to a hundredth of a point fits */
+    for (const struct flow_slab *s = f->first; s; s = s->next) {
+        if (s->page_break) {
+            if (!(p.fresh && p.column == 0))
+                new_page(&p);
+            continue;
+        }
+        if (p.fresh && s->is_space)
+            continue;
+        double chain = chain_height(s);
+        if (!p.fresh && p.cursor + chain > p.frame_h + slack && chain <= p.frame_h + slack) {
+            next_frame(&p); /* the chain fits an empty frame: move it whole */
+            if (s->is_space)
+                continue;
+        } else if (!p.fresh && p.cursor + s->height > p.frame_h + slack) {
+            next_frame(&p); /* a chain taller than a frame breaks where it must */
+            if (s->is_space)
+                continue;
+        }
+        if (p.fresh && s->repeat_header)
+            place(&p, s->repeat_header);
+        place(&p, s);
+    }
+    return first;
+}
+
+/* Expands "{field}" and drops a "[...]" group when a field in it is empty,
+ * so "[Version {version}]" disappears for a topic without a version. */
+static const char *expand(struct arena *a, const char *tpl, const char *const fields[][2], int nfields)
+{
+    char out[1024], group[512];
+    size_t n = 0, g = 0;
+    bool in_group = false, group_empty = false;
+    for (const char *s = tpl; *s; s++) {
+        char buf[256];
+        const char *piece = NULL;
+        size_t plen = 0;
+        if (*s == '[' && !in_group) {
+            in_group = true;
+            group_empty = false;
+            g = 0;
+            continue;
+        }
+        if (*s == ']' && in_group) {
+            in_group = false;
+            if (!group_empty && n + g < sizeof out) {
+                memcpy(out + n, group, g);
+                n += g;
+            }
+            continue;
+        }
+        if (*s == '{') {
+            const char *close = strchr(s, '}');
+            if (close) {
+                const char *value = "";
+                for (int i = 0; i < nfields; i++)
+                    if (strlen(fields[i][0]) == (size_t)(close - s - 1) && strncmp(fields[i][0], s + 1, (size_t)(close - s - 1)) == 0)
+                        value = fields[i][1] ? fields[i][1] : "";
+                if (!*value)
+                    group_empty = true;
+                piece = value;
+                plen = strlen(value);
+                s = close;
+            }
+        }
+        if (!piece) {
+            buf[0] = *s;
+            piece = buf;
+            plen = 1;
+        }
+        char *dst = in_group ? group : out;
+        size_t *len = in_group ? &g : &n;
+        size_t cap = in_group ? sizeof group : sizeof out;
+        if (*len + plen < cap) {
+            memcpy(dst + *len, piece, plen);
+            *len += plen;
+        }
+    }
+    return arena_strndup(a, out, n);
+}
+
+static void add_line_at(struct page *pg, struct page_item *runs, double x, double y)
+{
+    for (struct page_item *it = runs, *next; it; it = next) {
+        next = it->next;
+        it->x += x;
+        it->y = y;
+        page_append(pg, it);
+    }
+}
+
+void paginate_footers(struct doc *doc, int from, int to, const struct layout *l, const struct fontset *fs,
+                      const struct topic_meta *m, struct arena *a, struct diag *d)
+{
+    const double min_edge = 8 * 72 / 25.4; /* well clear of the 5 mm printers cannot reach */
+    double baseline = fmax(l->margin_bottom - l->footer_gap, min_edge);
+    double line_h = l->style[EL_FOOTER].size * l->style[EL_FOOTER].leading;
+    for (int i = from; i < to; i++) {
+        const char *page = arena_printf(a, "%d", i - from + 1), *pages = arena_printf(a, "%d", to - from);
+        const char *const fields[][2] = {
+            {"title", m->title}, {"id", m->id}, {"version", m->version},
+            {"review", typeset_human_date(a, m->review)}, {"page", page}, {"pages", pages},
+        };
+        const int nf = (int)(sizeof fields / sizeof fields[0]);
+        const char *left = expand(a, l->footer_left ? l->footer_left : "", fields, nf);
+        const char *right = expand(a, l->footer_right ? l->footer_right : "", fields, nf);
+        double lw = 0, rw = 0;
+        struct page_item *lr = *left ? typeset_text_line(l, fs, EL_FOOTER, left, a, d, &lw) : NULL;
+        struct page_item *rr = *right ? typeset_text_line(l, fs, EL_FOOTER, right, a, d, &rw) : NULL;
+        double inner = l->paper_w - l->margin_left - l->margin_right;
+        /* Side by side when they fit, else the left text one line higher. */
+        double left_y = lw + rw + 12 <= inner ? baseline : baseline + line_h;
+        add_line_at(&doc->pages[i], lr, l->margin_left, left_y);
+        add_line_at(&doc->pages[i], rr, l->paper_w - l->margin_right - rw, baseline);
+    }
+}
+
+void paginate_info(struct doc *doc, const struct topic_meta *m, struct arena *a)
+{
+    doc->info.title = m->title;
+    doc->info.author = m->author;
+    doc->info.subject = m->subtitle;
+    doc->info.lang = m->lang;
+    doc->info.date = m->published;
+    if (m->keyword_count > 0) {
+        const char *k = m->keywords[0];
+        for (int i = 1; i < m->keyword_count; i++)
+            k = arena_printf(a, "%s, %s", k, m->keywords[i]);
+        doc->info.keywords = k;
+    }
+}

@@ -1,0 +1,38 @@
+/* source: one Markdown topic file -> front matter + cmark-gfm tree. */
+#ifndef HANDOUT_SOURCE_H
+#define HANDOUT_SOURCE_H
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+struct diag;
+struct cmark_node;
+
+struct topic_meta {
+    const char *title, *subtitle, *id, *version, *published, *review;
+    const char *author, *lang, *contact;
+    const char **keywords;
+    int keyword_count;
+    int order;          /* place in a booklet; 0 when not given */
+    bool has_order;
+};
+
+struct topic {
+    const char *path;   /* as given; used in diagnostics */
+    const char *name;   /* file name without folder and .md */
+    const char *dir;    /* folder of the file: images are relative to it */
+    struct topic_meta meta;
+    struct cmark_node *doc; /* owned: source_free releases it */
+    int line_offset;    /* file line = cmark line + line_offset */
+};
+
+/* Reads and parses a file. Returns 0, or -1 with errors in d. */
+int source_load(struct topic *t, const char *path, struct arena *a, struct diag *d);
+/* The same for text already in memory (len bytes; need not end in NUL). */
+int source_parse(struct topic *t, const char *path, const char *text, size_t len,
+                 struct arena *a, struct diag *d);
+void source_free(struct topic *t);
+/* Line in the file of a node of t->doc. */
+int source_line(const struct topic *t, struct cmark_node *n);
+
+#endif

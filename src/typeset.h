@@ -1,0 +1,55 @@
+/* typeset: a topic + layout + fonts -> a flow of slabs, each a horizontal
+ * strip of known height that cannot be split (a line of text, a table row,
+ * an image, a rule) or a vertical space. Knows nothing of PDF or of pages. */
+#ifndef HANDOUT_TYPESET_H
+#define HANDOUT_TYPESET_H
+#include <stdbool.h>
+
+#include "layout.h"
+#include "linebreak.h"
+
+struct arena;
+struct diag;
+struct fontset;
+struct page_item;
+struct topic;
+
+struct flow_slab {
+    double height;
+    bool is_space;          /* vertical space: dropped at the top of a frame */
+    bool page_break;        /* start a new page before this slab */
+    bool keep_with_next;    /* no page or column break after this slab */
+    /* Items in slab coordinates: x from the frame's left edge, y down from
+     * the slab's top (TEXT: baseline; RECT, IMAGE, LINK: top edge). */
+    struct page_item *items, *items_tail;
+    int mark_level;         /* > 0: a heading, for the outline */
+    const char *mark_title;
+    const struct flow_slab *repeat_header; /* table rows: header row to repeat after a break */
+    struct flow_slab *next;
+};
+
+struct flow {
+    struct flow_slab *first, *last;
+    double width;           /* the column width it was set for */
+};
+
+struct typeset_options {
+    enum linebreak_mode line_breaking;
+};
+
+/* Returns 0, or -1 when an error in d means no document should be made.
+ * Warnings (raw HTML, missing glyphs, ...) are added to d. */
+int typeset_topic(const struct topic *t, const struct layout *l, const struct fontset *fs,
+                  const struct typeset_options *opt, struct arena *a, struct diag *d,
+                  struct flow *out);
+
+/* One line of plain text in an element's style, with font fallback: a chain
+ * of TEXT items at baseline 0 from x 0, and its width. For footers, covers. */
+
+struct page_item *typeset_text_line(const struct layout *l, const struct fontset *fs, enum layout_element el,
+                                    const char *text, struct arena *a, struct diag *d, double *width);
+
+/* "2026-03-01" -> "1 March 2026" (the input when it is not such a date). */
+const char *typeset_human_date(struct arena *a, const char *iso);
+
+#endif

@@ -1,0 +1,744 @@
+/* pdf: writes a small hand-built document and checks it with poppler-utils
+ * and qpdf, as a reader would see it. Run from the repository root. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <png.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "fontset.h"
+#include "pages.h"
+#include "pdf.h"
+
+enum { FACE_ATKINSON, FACE_DEJAVU };
+
+/* An 8x8 baseline JPEG (ImageMagick, -quality 50). */
+static const unsigned char tiny_jpg[] = {
+    0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01,
+    0x00, 0x01, 0x00, 0x00, 0xff, 0xdb, 0x00, 0x43, 0x00, 0x10, 0x0b, 0x0c, 0x0e, 0x0c, 0x0a, 0x10,
+    0x0e, 0x0d, 0x0e, 0x12, 0x11, 0x10, 0x13, 0x18, 0x28, 0x1a, 0x18, 0x16, 0x16, 0x18, 0x31, 0x23,
+    0x25, 0x1d, 0x28, 0x3a, 0x33, 0x3d, 0x3c, 0x39, 0x33, 0x38, 0x37, 0x40, 0x48, 0x5c, 0x4e, 0x40,
+    0x44, 0x57, 0x45, 0x37, 0x38, 0x50, 0x6d, 0x51, 0x57, 0x5f, 0x62, 0x67, 0x68, 0x67, 0x3e, 0x4d,
+    0x71, 0x79, 0x70, 0x64, 0x78, 0x5c, 0x65, 0x67, 0x63, 0xff, 0xdb, 0x00, 0x43, 0x01, 0x11, 0x12,
+    0x12, 0x18, 0x15, 0x18, 0x2f, 0x1a, 0x1a, 0x2f, 0x63, 0x42, 0x38, 0x42, 0x63, 0x63, 0x63, 0x63,
+    0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63,
+    0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63,
+    0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0xff, 0xc0,
+    0x00, 0x11, 0x08, 0x00, 0x08, 0x00, 0x08, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11,
+    0x01, 0xff, 0xc4, 0x00, 0x15, 0x00, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0xff, 0xc4, 0x00, 0x14, 0x10, 0x01, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xc4,
+    0x00, 0x14, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x05, 0xff, 0xc4, 0x00, 0x14, 0x11, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xda, 0x00, 0x0c, 0x03, 0x01,
+    0x00, 0x02, 0x11, 0x03, 0x11, 0x00, 0x3f, 0x00, 0x80, 0x03, 0x83, 0xdf, 0xff, 0xd9,
+};
+
+static const char *TITLE = "Fièvre chez l’enfant — Café ≥ 38 °C";
+
+struct fx {
+    struct arena *a;
+    struct fontset *fs;
+    struct doc doc;
+    char dir[64];
+    char path[128];
+};
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static char *run(const char *fmt, ...)
+{
+    char cmd[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t cap = 4096, len = 0;
+    char *out = malloc(cap);
+    size_t n;
+    while ((n = fread(out + len, 1, cap - len - 1, p)) > 0) {
+        len += n;
+        if (cap - len < 2) {
+            cap *= 2;
+            out = realloc(out, cap);
+        }
+    }
+    out[len] = '\0';
+    pclose(p);
+    return out;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    size_t got = fread(buf, 1, (size_t)n, f);
+    fclose(f);
+    buf[got] = '\0';
+    if (len)
+        *len = got;
+    return buf;
+}
+
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            n++;
+    closedir(d);
+    return n;
+}
+
+static void remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    char p[512];
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+            remove_tree(p);
+        else
+            unlink(p);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+static int has_message(const struct diag *d, enum diag_severity sev, const char *part)
+{
+    for (int i = 0; i < d->count; i++)
+        if (d->entries[i].severity == sev && strstr(d->entries[i].message, part))
+            return 1;
+    return 0;
+}
+
+static struct page_item *add_text(struct fx *f, struct page *p, int face, double x, double y, double size,
+                                  const char *s)
+{
+    struct page_item *it = page_item_new(f->a, PAGE_TEXT);
+    it->x = x;
+    it->y = y;
+    it->face = face;
+    it->size = size;
+    it->fill = 0x222222;
+    it->text = s;
+    it->w = fontset_width(f->fs, face, s, (int)strlen(s)) * size;
+    page_append(p, it);
+    return it;
+}
+
+/* ---- fixture ------------------------------------------------------------ */
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    const char *paths[] = {"fonts/AtkinsonHyperlegible-Regular.ttf", "fonts/DejaVuSans.ttf"};
+    struct diag d = {0};
+    f->fs = fontset_load(paths, 2, &d);
+    if (!f->fs) {
+        diag_print(&d, stderr);
+        diag_free(&d);
+        free(f);
+        return -1;
+    }
+    diag_free(&d);
+    f->a = arena_new();
+    snprintf(f->dir, sizeof f->dir, "/tmp/test_pdf.XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/out.pdf", f->dir);
+
+    struct page *pages = arena_alloc(f->a, 2 * sizeof *pages);
+    for (int i = 0; i < 2; i++) {
+        pages[i].width = 595.28;
+        pages[i].height = 841.89;
+    }
+    struct page *p = &pages[0];
+    add_text(f, p, FACE_ATKINSON, 56.7, 770, 22, "Fever in children");
+    page_add_mark(f->a, p, 1, "Café ≥ 38 °C", 790);
+    add_text(f, p, FACE_ATKINSON, 56.7, 730, 14, "Café ≥ 38 °C — call your doctor");
+    add_text(f, p, FACE_DEJAVU, 56.7, 710, 14, "Ελληνικά κείμενα");
+    page_add_mark(f->a, p, 2, "How to help", 700);
+    struct page_item *it = add_text(f, p, FACE_ATKINSON, 56.7, 690, 14, "Coloured words");
+    it->fill = 0x005EB8;
+    it = page_item_new(f->a, PAGE_RECT);
+    it->x = 56.7, it->y = 600, it->w = 200, it->h = 50;
+    it->fill = 0xE8EDEE, it->stroke = 0x005EB8, it->line_width = 1;
+    page_append(p, it);
+    it = page_item_new(f->a, PAGE_LINE);
+    it->x = 56.7, it->y = 580, it->w = 480, it->h = 0;
+    it->stroke = 0x005EB8, it->line_width = 1.5;
+    page_append(p, it);
+    add_text(f, p, FACE_ATKINSON, 56.7, 560, 14, "Visit the NHS website");
+    it = page_item_new(f->a, PAGE_LINK);
+    it->x = 56.7, it->y = 556, it->w = 150, it->h = 18;
+    it->text = "https://www.nhs.uk/conditions/fever-in-children/";
+    page_append(p, it);
+    add_text(f, p, FACE_ATKINSON, 56.7, 540, 14, "See medicines overleaf");
+    it = page_item_new(f->a, PAGE_LINK);
+    it->x = 56.7, it->y = 536, it->w = 150, it->h = 18;
+    it->dest_page = 1;
+    it->dest_y = 780;
+    page_append(p, it);
+
+    p = &pages[1];
+    add_text(f, p, FACE_ATKINSON, 56.7, 770, 18, "Medicines");
+    page_add_mark(f->a, p, 2, "Medicines", 790);
+    add_text(f, p, FACE_ATKINSON, 56.7, 740, 14, "Paracetamol and ibuprofen help");
+    page_add_mark(f->a, p, 1, "Ελληνικά", 720);
+    add_text(f, p, FACE_DEJAVU, 56.7, 700, 14, "Πυρετός στα παιδιά");
+
+    struct page_label *labels = arena_alloc(f->a, 2 * sizeof *labels);
+    labels[0] = (struct page_label){0, LABEL_ROMAN_LOWER, 1};
+    labels[1] = (struct page_label){1, LABEL_DECIMAL, 1};
+
+    f->doc.pages = pages;
+    f->doc.page_count = 2;
+    f->doc.labels = labels;
+    f->doc.label_count = 2;
+    f->doc.info = (struct doc_info){.title = TITLE, .author = "Clinic Ω", .subject = "Fever",
+                                    .keywords = "fever, children", .lang = "en-GB", .date = "2024-05-01"};
+    unsetenv("SOURCE_DATE_EPOCH");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    remove_tree(f->dir);
+    arena_free(f->a);
+    fontset_free(f->fs);
+    free(f);
+    return 0;
+}
+
+static void write_ok(struct fx *f, const char *path)
+{
+    struct diag d = {0};
+    int r = pdf_write(&f->doc, f->fs, path, &d);
+    if (r != 0 || d.count)
+        diag_print(&d, stderr);
+    assert_int_equal(r, 0);
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(d.warnings, 0);
+    diag_free(&d);
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void test_text_extracts(void **state)
+{
+    struct fx *f = *state;
+    write_ok(f, f->path);
+    char *t = run("pdftotext -enc UTF-8 '%s' -", f->path);
+    const char *words[] = {"Fever in children", "Café ≥ 38 °C — call your doctor", "Ελληνικά κείμενα",
+                           "Coloured words", "Medicines", "Paracetamol and ibuprofen help",
+                           "Πυρετός στα παιδιά"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (!strstr(t, words[i]))
+            fail_msg("pdftotext lacks \"%s\" in:\n%s", words[i], t);
+    free(t);
+    /* Drawing order, as a reader that ignores layout would see it. */
+    t = run("pdftotext -raw -enc UTF-8 '%s' -", f->path);
+    assert_non_null(strstr(t, "Café ≥ 38 °C"));
+    free(t);
+}
+
+static void test_fonts_embedded_with_tounicode(void **state)
+{
+    struct fx *f = *state;
+    write_ok(f, f->path);
+    char *t = run("pdffonts '%s'", f->path);
+    int fonts = 0;
+    for (char *line = strtok(t, "\n"); line; line = strtok(NULL, "\n")) {
+        if (!strstr(line, "CID TrueType"))
+            continue;
+        fonts++;
+        if (!strstr(line, "yes yes yes"))
+            fail_msg("font not embedded + subset + ToUnicode: %s", line);
+    }
+    free(t);
+    assert_int_equal(fonts, 2);
+}
+
+/* libharu's own ToUnicode uses cidrange, which maps nothing there
+ * (ISO 32000-1 §9.10.3); ours must use bfrange/bfchar and map ≥ and Ε. */
+static void test_tounicode_uses_bfrange(void **state)
+{
+    struct fx *f = *state;
+    write_ok(f, f->path);
+    char qdf[160];
+    snprintf(qdf, sizeof qdf, "%s/qdf.pdf", f->dir);
+    free(run("qpdf --qdf --object-streams=disable '%s' '%s'", f->path, qdf));
+    char *s = slurp(qdf, NULL);
+    assert_non_null(s);
+    assert_null(strstr(s, "cidrange"));
+    assert_non_null(strstr(s, "beginbfrange"));
+    assert_non_null(strstr(s, "<2265> <2265>"));  /* ≥ as a single code */
+    assert_non_null(strstr(s, "/Identity-H"));
+    free(s);
+    unlink(qdf);
+}
+
+static void test_info_and_dates(void **state)
+{
+    struct fx *f = *state;
+    write_ok(f, f->path);
+    char *t = run("pdfinfo -isodates '%s'", f->path);
+    char want[256];
+    snprintf(want, sizeof want, "Title:           %s\n", TITLE);
+    if (!strstr(t, want))
+        fail_msg("pdfinfo title wrong:\n%s", t);
+    assert_non_null(strstr(t, "Author:          Clinic Ω\n"));
+    assert_non_null(strstr(t, "CreationDate:    2024-05-01T00:00:00Z"));
+    assert_non_null(strstr(t, "ModDate:         2024-05-01T00:00:00Z"));
+    assert_non_null(strstr(t, "Pages:           2"));
+    free(t);
+
+    setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+    write_ok(f, f->path);
+    t = run("pdfinfo -isodates '%s'", f->path);
+    assert_non_null(strstr(t, "CreationDate:    2023-11-14T22:13:20Z"));
+    free(t);
+
+    setenv("SOURCE_DATE_EPOCH", "yesterday", 1);
+    struct diag d = {0};
+    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, &d), -1);
+    assert_true(has_message(&d, DIAG_ERROR, "SOURCE_DATE_EPOCH"));
+    diag_free(&d);
+    unsetenv("SOURCE_DATE_EPOCH");
+
+    f->doc.info.date = NULL;
+    write_ok(f, f->path);
+    t = run("pdfinfo '%s'", f->path);
+    assert_null(strstr(t, "CreationDate"));
+    free(t);
+
+    f->doc.info.date = "2024-02-30";
+    d = (struct diag){0};
+    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, &d), 0);
+    assert_true(has_message(&d, DIAG_WARNING, "2024-02-30"));
+    diag_free(&d);
+    f->doc.info.date = "2024-05-01";
+
+    char *s = slurp(f->path, NULL);
+    assert_non_null(strstr(s, "/Lang (en-GB)"));
+    assert_non_null(strstr(s, "/DisplayDocTitle true"));
+    assert_non_null(strstr(s, "/PageMode /UseOutlines"));
+    free(s);
+}
+
+static void test_same_bytes_twice(void **state)
+{
+    struct fx *f = *state;
+    char other[160];
+    snprintf(other, sizeof other, "%s/again.pdf", f->dir);
+    write_ok(f, f->path);
+    write_ok(f, other);
+    size_t n1, n2;
+    char *a = slurp(f->path, &n1), *b = slurp(other, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(a, b, n1);
+    /* Nothing random or time-dependent: no /ID, no clock dates. */
+    assert_null(strstr(a, "/ID"));
+    free(a);
+    free(b);
+}
+
+static void test_outline_labels_links(void **state)
+{
+    struct fx *f = *state;
+    write_ok(f, f->path);
+    char *j = run("qpdf --json=2 --json-key=outlines --json-key=pagelabels '%s'", f->path);
+    /* Café (level 1) holds How to help and Medicines (page 2); Ελληνικά is
+     * top level again. */
+    char *cafe = strstr(j, "\"title\": \"Café ≥ 38 °C\"");
+    char *help = strstr(j, "\"title\": \"How to help\"");
+    char *med = strstr(j, "\"title\": \"Medicines\"");
+    char *greek = strstr(j, "\"title\": \"Ελληνικά\"");
+    if (!cafe || !help || !med || !greek)
+        fail_msg("outline titles missing:\n%s", j);
+    /* qpdf prints kids before the parent's title (keys sorted). */
+    assert_true(help < cafe && med < cafe && cafe < greek);
+    assert_non_null(strstr(j, "\"destpageposfrom1\": 2"));
+    assert_non_null(strstr(j, "\"/XYZ\""));
+    assert_non_null(strstr(j, "\"/S\": \"/r\""));
+    assert_non_null(strstr(j, "\"/S\": \"/D\""));
+    free(j);
+
+    char qdf[160];
+    snprintf(qdf, sizeof qdf, "%s/qdf.pdf", f->dir);
+    free(run("qpdf --qdf --object-streams=disable '%s' '%s'", f->path, qdf));
+    char *s = slurp(qdf, NULL);
+    assert_non_null(strstr(s, "/URI (https://www.nhs.uk/conditions/fever-in-children/)"));
+    assert_non_null(strstr(s, "/Border [\n    0\n    0\n    0\n  ]"));
+    assert_non_null(strstr(s, "/XYZ\n  0\n  780\n  null"));
+    free(s);
+    unlink(qdf);
+}
+
+static void test_unwritable_folder(void **state)
+{
+    struct fx *f = *state;
+    struct diag d = {0};
+    assert_int_equal(pdf_write(&f->doc, f->fs, "/nonexistent-dir/x.pdf", &d), -1);
+    assert_int_equal(d.errors, 1);
+    assert_string_equal(d.entries[0].file, "/nonexistent-dir/x.pdf");
+    assert_non_null(strstr(d.entries[0].message, "No such file or directory"));
+    assert_int_not_equal(access("/nonexistent-dir/x.pdf", F_OK), 0);
+    diag_free(&d);
+
+    /* A folder in the way of the file name. */
+    char sub[160];
+    snprintf(sub, sizeof sub, "%s/adir", f->dir);
+    mkdir(sub, 0755);
+    d = (struct diag){0};
+    assert_int_equal(pdf_write(&f->doc, f->fs, sub, &d), -1);
+    assert_int_equal(d.errors, 1);
+    diag_free(&d);
+    rmdir(sub);
+    assert_int_equal(count_entries(f->dir), 0);
+}
+
+/* A write that fails half-way (here: the file size limit, as a full disk
+ * would) leaves neither the PDF nor the temporary file, nor a font subset. */
+static void test_failed_write_leaves_nothing(void **state)
+{
+    struct fx *f = *state;
+    write_ok(f, f->path);
+    struct stat st;
+    assert_int_equal(stat(f->path, &st), 0);
+    unlink(f->path);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        setenv("TMPDIR", f->dir, 1);
+        rlim_t half = (rlim_t)st.st_size / 2;
+        struct rlimit rl = {half, half};
+        setrlimit(RLIMIT_FSIZE, &rl);
+        struct diag d = {0};
+        int r = pdf_write(&f->doc, f->fs, f->path, &d);
+        int ok = r == -1 && d.errors == 1 && has_message(&d, DIAG_ERROR, "too large") &&
+                 d.entries[d.count - 1].file && !strcmp(d.entries[d.count - 1].file, f->path);
+        if (!ok)
+            diag_print(&d, stderr);
+        _exit(ok ? 0 : 1);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(count_entries(f->dir), 0);
+}
+
+static void test_replaces_existing_file(void **state)
+{
+    struct fx *f = *state;
+    FILE *o = fopen(f->path, "w");
+    fputs("old", o);
+    fclose(o);
+    write_ok(f, f->path);
+    char *s = slurp(f->path, NULL);
+    assert_memory_equal(s, "%PDF-1.4", 8);
+    free(s);
+    struct stat st;
+    assert_int_equal(stat(f->path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0666 & ~022); /* tests run with umask 022 */
+    assert_int_equal(count_entries(f->dir), 1);
+}
+
+static void write_png(const char *path, int w, int h, uint32_t format)
+{
+    png_image img;
+    memset(&img, 0, sizeof img);
+    img.version = PNG_IMAGE_VERSION;
+    img.width = (png_uint_32)w;
+    img.height = (png_uint_32)h;
+    img.format = format;
+    size_t n = PNG_IMAGE_SIZE(img);
+    unsigned char *buf = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (unsigned char)(i * 37);
+    assert_true(png_image_write_to_file(&img, path, 0, buf, 0, NULL));
+    png_image_free(&img);
+    free(buf);
+}
+
+static void add_image(struct fx *f, const char *path, double y)
+{
+    struct page_item *it = page_item_new(f->a, PAGE_IMAGE);
+    it->x = 300, it->y = y, it->w = 80, it->h = 60;
+    it->text = arena_strdup(f->a, path);
+    page_append(&f->doc.pages[1], it);
+}
+
+static void test_images(void **state)
+{
+    struct fx *f = *state;
+    char rgba[160], gray16[160], jpg[160], jpg_as_png[160], bad[160];
+    snprintf(rgba, sizeof rgba, "%s/rgba.png", f->dir);
+    snprintf(gray16, sizeof gray16, "%s/gray16.png", f->dir);
+    snprintf(jpg, sizeof jpg, "%s/photo.jpg", f->dir);
+    snprintf(jpg_as_png, sizeof jpg_as_png, "%s/really-a-jpeg.png", f->dir);
+    snprintf(bad, sizeof bad, "%s/bad.png", f->dir);
+    write_png(rgba, 40, 30, PNG_FORMAT_RGBA);
+    write_png(gray16, 20, 20, PNG_FORMAT_LINEAR_Y);
+    FILE *o = fopen(jpg, "wb");
+    fwrite(tiny_jpg, 1, sizeof tiny_jpg, o);
+    fclose(o);
+    o = fopen(jpg_as_png, "wb");
+    fwrite(tiny_jpg, 1, sizeof tiny_jpg, o);
+    fclose(o);
+
+    struct page_item *tail = f->doc.pages[1].items_tail;
+    add_image(f, rgba, 500);
+    add_image(f, gray16, 400);
+    add_image(f, jpg, 300);
+    add_image(f, jpg_as_png, 200);
+    add_image(f, rgba, 100); /* the same file again: one image object */
+    write_ok(f, f->path);
+    char *t = run("pdfimages -list '%s'", f->path);
+    int images = 0, smasks = 0, jpegs = 0;
+    int rgba_ids[2], nrgba = 0;
+    for (char *line = strtok(t, "\n"); line; line = strtok(NULL, "\n")) {
+        int page, num, w, h, id;
+        char type[16], color[16], comp[8], bpc[8], enc[16], interp[8];
+        if (sscanf(line, "%d %d %15s %d %d %15s %7s %7s %15s %7s %d", &page, &num, type, &w, &h, color, comp,
+                   bpc, enc, interp, &id) != 11)
+            continue;
+        images += !strcmp(type, "image");
+        smasks += !strcmp(type, "smask");
+        jpegs += !strcmp(enc, "jpeg");
+        if (!strcmp(type, "image") && w == 40 && nrgba < 2)
+            rgba_ids[nrgba++] = id;
+    }
+    free(t);
+    /* rgba twice (one object, each with its alpha), gray16, the JPEG twice
+     * (the second named .png: the bytes decide) */
+    assert_int_equal(images, 5);
+    assert_int_equal(smasks, 2);
+    assert_int_equal(jpegs, 2);
+    assert_int_equal(nrgba, 2);
+    assert_int_equal(rgba_ids[0], rgba_ids[1]);
+    t = run("qpdf --check '%s' 2>&1", f->path);
+    assert_non_null(strstr(t, "No syntax or stream encoding errors"));
+    free(t);
+
+    /* A truncated PNG is an error, not an abort, and leaves no file. */
+    size_t n;
+    char *png = slurp(rgba, &n);
+    o = fopen(bad, "wb");
+    fwrite(png, 1, n / 2, o);
+    fclose(o);
+    free(png);
+    unlink(f->path);
+    add_image(f, bad, 50);
+    struct diag d = {0};
+    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, &d), -1);
+    assert_int_equal(d.errors, 1);
+    assert_non_null(strstr(d.entries[0].message, bad));
+    assert_int_not_equal(access(f->path, F_OK), 0);
+    diag_free(&d);
+
+    /* Not an image at all. */
+    o = fopen(bad, "wb");
+    fputs("hello", o);
+    fclose(o);
+    d = (struct diag){0};
+    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, &d), -1);
+    assert_true(has_message(&d, DIAG_ERROR, "not a PNG or JPEG"));
+    diag_free(&d);
+    unlink(bad);
+    d = (struct diag){0};
+    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, &d), -1);
+    assert_true(has_message(&d, DIAG_ERROR, "No such file"));
+    diag_free(&d);
+    tail->next = NULL;
+    f->doc.pages[1].items_tail = tail;
+}
+
+static void test_bad_input(void **state)
+{
+    struct fx *f = *state;
+    struct page *p = &f->doc.pages[1];
+    struct page_item *tail = p->items_tail;
+
+    struct page_item *it = page_item_new(f->a, PAGE_LINK);
+    it->w = it->h = 10;
+    it->dest_page = 7;
+    page_append(p, it);
+    struct diag d = {0};
+    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, &d), -1);
+    assert_true(has_message(&d, DIAG_ERROR, "link to page 8"));
+    diag_free(&d);
+    tail->next = NULL;
+    p->items_tail = tail;
+
+    it = add_text(f, p, FACE_ATKINSON, 50, 50, 12, "x");
+    it->face = 5;
+    d = (struct diag){0};
+    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, &d), -1);
+    assert_true(has_message(&d, DIAG_ERROR, "face 5"));
+    diag_free(&d);
+    tail->next = NULL;
+    p->items_tail = tail;
+    assert_int_equal(count_entries(f->dir), 0);
+
+    /* Greek in a face without Greek, an emoji (beyond the BMP) and a broken
+     * byte: written anyway, with warnings. */
+    add_text(f, p, FACE_ATKINSON, 50, 50, 12, "Ωμέγα \xF0\x9F\x98\x80 \xFF ok");
+    d = (struct diag){0};
+    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, &d), 0);
+    assert_true(has_message(&d, DIAG_WARNING, "no glyph for U+03AD"));
+    assert_true(has_message(&d, DIAG_WARNING, "U+1F600"));
+    diag_free(&d);
+    tail->next = NULL;
+    p->items_tail = tail;
+
+    struct doc empty = {0};
+    d = (struct diag){0};
+    assert_int_equal(pdf_write(&empty, f->fs, f->path, &d), -1);
+    assert_true(has_message(&d, DIAG_ERROR, "no pages"));
+    diag_free(&d);
+}
+
+/* Two files with the same PostScript name (here: a copy) are two fonts,
+ * each with its own glyphs and ToUnicode map. */
+static void test_same_font_name_twice(void **state)
+{
+    struct fx *f = *state;
+    char copy[160];
+    snprintf(copy, sizeof copy, "%s/copy.ttf", f->dir);
+    size_t n;
+    char *data = slurp("fonts/AtkinsonHyperlegible-Regular.ttf", &n);
+    assert_non_null(data);
+    FILE *o = fopen(copy, "wb");
+    fwrite(data, 1, n, o);
+    fclose(o);
+    free(data);
+    const char *paths[] = {"fonts/AtkinsonHyperlegible-Regular.ttf", copy};
+    struct diag d = {0};
+    struct fontset *fs = fontset_load(paths, 2, &d);
+    assert_non_null(fs);
+
+    struct page pg = {.width = 300, .height = 300};
+    struct doc doc = {.pages = &pg, .page_count = 1, .info = {.title = "t"}};
+    struct fontset *keep = f->fs;
+    f->fs = fs;
+    add_text(f, &pg, 0, 20, 200, 12, "alpha beta");
+    add_text(f, &pg, 1, 20, 180, 12, "gamma zulu");
+    f->fs = keep;
+    assert_int_equal(pdf_write(&doc, fs, f->path, &d), 0);
+    assert_int_equal(d.count, 0);
+    char *t = run("pdftotext '%s' -", f->path);
+    assert_non_null(strstr(t, "alpha beta"));
+    assert_non_null(strstr(t, "gamma zulu"));
+    free(t);
+    t = run("pdffonts '%s' | grep -c 'yes yes yes'", f->path);
+    assert_int_equal(atoi(t), 2);
+    free(t);
+    t = run("mutool trace '%s' | grep -c 'glyph=\"0\"'", f->path);
+    assert_int_equal(atoi(t), 0);
+    free(t);
+    fontset_free(fs);
+    diag_free(&d);
+}
+
+struct job {
+    struct fx *f;
+    char path[160];
+    int result;
+};
+
+static void *write_job(void *arg)
+{
+    struct job *j = arg;
+    struct diag d = {0};
+    j->result = pdf_write(&j->f->doc, j->f->fs, j->path, &d);
+    if (d.count)
+        j->result = -2;
+    diag_free(&d);
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    struct fx *f = *state;
+    enum { N = 6 };
+    struct job jobs[N];
+    pthread_t th[N];
+    for (int i = 0; i < N; i++) {
+        jobs[i].f = f;
+        snprintf(jobs[i].path, sizeof jobs[i].path, "%s/t%d.pdf", f->dir, i);
+        assert_int_equal(pthread_create(&th[i], NULL, write_job, &jobs[i]), 0);
+    }
+    for (int i = 0; i < N; i++)
+        pthread_join(th[i], NULL);
+    size_t n0;
+    char *first = slurp(jobs[0].path, &n0);
+    assert_non_null(first);
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(jobs[i].result, 0);
+        size_t n;
+        char *s = slurp(jobs[i].path, &n);
+        assert_int_equal(n, n0);
+        assert_memory_equal(s, first, n0);
+        free(s);
+    }
+    free(first);
+}
+
+int main(void)
+{
+    umask(022);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_text_extracts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fonts_embedded_with_tounicode, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tounicode_uses_bfrange, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_info_and_dates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_same_bytes_twice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outline_labels_links, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unwritable_folder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_write_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replaces_existing_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_images, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_same_font_name_twice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
