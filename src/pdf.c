@@ -226,6 +226,11 @@ static int plain_ascii(const char *s)
 
 /* ---- fonts ------------------------------------------------------------- */
 
+static int has_cp(const struct font_slot *s, uint32_t cp)
+{
+    return (s->cps[cp >> 3] >> (cp & 7)) & 1;
+}
+
 /* Finds the slot of every face used by text and the code points each draws. */
 static int collect_fonts(struct pdf_ctx *c)
 {
@@ -309,11 +314,9 @@ static char *subset_font(struct pdf_ctx *c, const struct font_slot *s)
     if (!(in = hb_subset_input_create_or_fail()))
         goto done;
     hb_set_t *u = hb_subset_input_unicode_set(in);
-    for (uint32_t i = 0; i < BMP / 8; i++)
-        if (s->cps[i])
-            for (uint32_t b = 0; b < 8; b++)
-                if (s->cps[i] & (1u << b))
-                    hb_set_add(u, i * 8 + b);
+    for (uint32_t cp = 0; cp < BMP; cp++)
+        if (has_cp(s, cp))
+            hb_set_add(u, cp);
     hb_set_t *tables = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
         hb_set_add(tables, HB_TAG(drop[i][0], drop[i][1], drop[i][2], drop[i][3]));
@@ -472,12 +475,12 @@ static int write_tounicode(struct pdf_ctx *c, const struct font_slot *s)
         *o = '\0';
         uint32_t cp = 0;
         while (cp < BMP) {
-            if (!(s->cps[cp >> 3] & (1u << (cp & 7)))) {
+            if (!has_cp(s, cp)) {
                 cp++;
                 continue;
             }
             uint32_t end = cp;
-            while (end + 1 < BMP && ((end + 1) & 0xFF) != 0 && (s->cps[(end + 1) >> 3] & (1u << ((end + 1) & 7))))
+            while (end + 1 < BMP && ((end + 1) & 0xFF) != 0 && has_cp(s, end + 1))
                 end++;
             int is_range = end > cp;
             if (is_range == (pass == 0)) {
@@ -520,14 +523,14 @@ static int shorten_cid_map(struct pdf_ctx *c, const struct font_slot *s)
         return 0;
     uint32_t max = 0;
     for (uint32_t cp = 0; cp < BMP; cp++)
-        if (s->cps[cp >> 3] & (1u << (cp & 7)))
+        if (has_cp(s, cp))
             max = cp;
     size_t n = 2 * ((size_t)max + 1);
     HPDF_BYTE *map = calloc(n, 1);
     if (!map)
         return fail(c, "out of memory");
     for (uint32_t cp = 0; cp <= max; cp++)
-        if (s->cps[cp >> 3] & (1u << (cp & 7))) {
+        if (has_cp(s, cp)) {
             HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(fa->fontdef, (HPDF_UINT16)cp);
             map[2 * cp] = (HPDF_BYTE)(gid >> 8);
             map[2 * cp + 1] = (HPDF_BYTE)gid;

@@ -2,6 +2,7 @@
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "breakrules.h"
 #include "diag.h"
 #include "fontset.h"
+#include "hyphenate.h"
 #include "image.h"
 #include "layout.h"
 #include "pages.h"
@@ -68,6 +70,7 @@ struct ts {
     int warned_count;
     int nest;                   /* block nesting, bounded to keep the stack small */
     double min_size;            /* no text smaller (large print: 16 pt) */
+    struct hyphenate *hyph;     /* NULL: no hyphenation */
 };
 
 static double fs_width(struct ts *ts, int face, const char *s, int len, double size)
@@ -267,8 +270,8 @@ struct para {
     char *word_text;        /* the previous and current word, for break rules */
     int prev_word_start, prev_word_end;
     bool had_glue;
-    struct istyle space_style;
     double width;           /* line width */
+    bool hyphenate;         /* body text only: never headings, code, large print */
 };
 
 static void para_frag(struct para *p, const struct istyle *st, int face, const char *text, int len)
@@ -389,12 +392,23 @@ static void para_end_word(struct para *p)
 
     bool url = url_like(buf, n);
     bool too_long = width > p->width;
-    if (!url && !too_long) {
+    /* Hyphenation points of the word's letters (not of its punctuation). */
+    char hy[sizeof buf] = {0};
+    bool hyph = false;
+    if (p->hyphenate && !url && n < (int)sizeof buf - 1) {
+        int a = 0, b = n;
+        while (a < b && (unsigned char)buf[a] < 0x80 && !isalpha((unsigned char)buf[a]))
+            a++;
+        while (b > a && (unsigned char)buf[b - 1] < 0x80 && !isalpha((unsigned char)buf[b - 1]))
+            b--;
+        hyph = hyphenate_word(p->ts->hyph, buf + a, b - a, hy + a) > 0;
+    }
+    if (!url && !too_long && !hyph) {
         para_item(p, LB_BOX, width, 0, start);
     } else {
         /* Walk code points; cut fragments at each break opportunity. */
         double box = 0;
-        int box_start = start;
+        int box_start = start, off = 0;
         for (int i = start; i < p->nfrags; i++) {
             const char *s = p->frags[i].text, *e = s + p->frags[i].len;
             const char *q = s;
@@ -402,14 +416,18 @@ static void para_end_word(struct para *p)
                 const char *cp_start = q;
                 uint32_t cp = utf8_next(&q, e);
                 box += fs_width(p->ts, p->frags[i].face, cp_start, (int)(q - cp_start), p->frags[i].size);
+                off += (int)(q - cp_start);
                 bool at_end = q == e && i == p->nfrags - 1;
                 bool url_break = url && (cp == '/' || cp == '.' || cp == '-' || cp == '?' || cp == '&');
-                if (at_end || !(url_break || too_long))
+                bool hyphen = hyph && off < (int)sizeof hy && hy[off - 1];
+                if (at_end || !(url_break || hyphen || too_long))
                     continue;
                 int cut = (int)(q - s);
+                double hyphen_w = hyphen ? fs_width(p->ts, p->frags[i].face, "-", 1, p->frags[i].size) : 0;
                 int next = cut < p->frags[i].len ? split_frag(p, i, cut) : i + 1;
                 para_item(p, LB_BOX, box, 0, box_start);
-                para_item(p, LB_PENALTY, 0, url_break ? 50 : 2000, next);
+                para_item(p, LB_PENALTY, hyphen_w, url_break || hyphen ? 50 : 2000, next);
+                p->items[p->nitems - 1].flagged = hyphen;
                 box = 0;
                 box_start = next;
                 if (next != i + 1 || cut < (int)(e - s)) { /* continue in the split-off part */
@@ -657,6 +675,7 @@ static void para_set(struct para *p, const struct layout_style *ls)
             ts->marker = NULL;
         }
         struct page_item *run = NULL;
+        const struct frag *last = NULL;
         const char *run_start = NULL, *run_end = NULL; /* the run's text in the source */
         for (int i = from; i < to; i++) {
             if (p->items[i].kind == LB_PENALTY)
@@ -690,7 +709,15 @@ static void para_set(struct para *p, const struct layout_style *ls)
                     slab_add(s, lk);
                 }
                 x += fr->width;
+                last = fr;
             }
+        }
+        if (to < p->nitems && p->items[to].kind == LB_PENALTY && p->items[to].flagged && last) {
+            struct page_item *h = page_item_new(ts->a, PAGE_TEXT);
+            *h = (struct page_item){.kind = PAGE_TEXT, .x = x, .y = baseline - last->rise, .w = p->items[to].width,
+                                    .face = last->face, .size = last->size, .fill = last->color, .text = "-",
+                                    .stroke = PAGE_NO_COLOR, .dest_page = -1};
+            slab_add(s, h);
         }
         /* Widows and orphans: keep the first and last lines together. */
         int after = lines - 1 - li;
@@ -721,10 +748,16 @@ static void para_free(struct para *p)
 static void set_blocks(struct ts *ts, cmark_node *first);
 static void set_block(struct ts *ts, cmark_node *n);
 
+static bool hyphenated_element(const struct ts *ts, enum layout_element el)
+{
+    return ts->hyph && (el == EL_BODY || el == EL_TABLE || el == EL_FOOTNOTE);
+}
+
 static void set_inline_block(struct ts *ts, cmark_node *n, enum layout_element el)
 {
     struct para p;
     para_init(&p, ts, ts->w);
+    p.hyphenate = hyphenated_element(ts, el);
     collect_inlines(&p, n, style_of(ts, el));
     para_set(&p, &ts->l->style[el]);
     para_free(&p);
@@ -982,6 +1015,7 @@ static void set_quote(struct ts *ts, cmark_node *n)
     cmark_node *rest = cmark_node_next(marker);
     struct para body;
     para_init(&body, ts, ts->w);
+    body.hyphenate = hyphenated_element(ts, EL_BODY);
     struct istyle bs = style_of(ts, EL_BODY);
     for (cmark_node *c = rest ? cmark_node_next(rest) : NULL; c; c = cmark_node_next(c))
         collect_inlines(&body, c, bs);
@@ -1382,11 +1416,18 @@ int typeset_topic(const struct topic *t, const struct layout *l, const struct fo
     struct ts ts = {.topic = t, .l = l, .fs = fs, .opt = opt, .a = a, .d = d, .flow = out,
                     .x = 0, .w = out->width, .line = 1, .min_size = l->large_print ? 16 : 0};
     int errors = d->errors;
+    if (l->hyphenate && !l->large_print) {
+        ts.hyph = hyphenate_load(t->meta.lang);
+        if (!ts.hyph)
+            diag_add(d, DIAG_WARNING, t->path, 1, 1, "no hyphenation dictionary for language '%s'; words are not hyphenated",
+                     t->meta.lang);
+    }
     if (l->show_title_block)
         set_title_block(&ts);
     set_blocks(&ts, cmark_node_first_child(t->doc));
     ts.marker = NULL;
     set_footnotes(&ts, t->doc);
+    hyphenate_free(ts.hyph);
     if (arena_failed(a))
         diag_add(d, DIAG_ERROR, t->path, 0, 0, "out of memory");
     return d->errors > errors ? -1 : 0;

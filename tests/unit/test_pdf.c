@@ -678,6 +678,23 @@ static void test_same_font_name_twice(void **state)
     diag_free(&d);
 }
 
+/* No text at all: no fonts, still a valid PDF. */
+static void test_no_text(void **state)
+{
+    struct fx *f = *state;
+    struct page pg = {.width = 200, .height = 100};
+    struct page_item *it = page_item_new(f->a, PAGE_RECT);
+    it->x = 10, it->y = 10, it->w = 50, it->h = 20, it->fill = 0xFF0000;
+    page_append(&pg, it);
+    struct doc doc = {.pages = &pg, .page_count = 1};
+    struct diag d = {0};
+    assert_int_equal(pdf_write(&doc, f->fs, f->path, &d), 0);
+    assert_int_equal(d.count, 0);
+    char *t = run("pdffonts '%s' | wc -l; qpdf --check '%s' >/dev/null && echo valid", f->path, f->path);
+    assert_string_equal(t, "2\nvalid\n");
+    free(t);
+}
+
 struct job {
     struct fx *f;
     char path[160];
@@ -738,6 +755,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_images, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_same_font_name_twice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

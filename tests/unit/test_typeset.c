@@ -284,6 +284,26 @@ static void pagebreak_hint(void **state)
     assert_int_equal(breaks, 1);
 }
 
+static void hyphenation_is_opt_in(void **state)
+{
+    struct fixture *f = *state;
+    const char *text = "Chemotherapy appointment neuroendocrine radiofrequency chemotherapy appointment "
+                       "neuroendocrine radiofrequency chemotherapy appointment.\n\n## Neuroendocrine radiofrequency chemotherapy\n";
+    f->l.paper_w = f->l.margin_left + f->l.margin_right + 130; /* a narrow column */
+    set(f, text);
+    assert_null(strstr(f->text, "-|"));
+    source_free(&f->t);
+    f->l.hyphenate = true;
+    set(f, text);
+    assert_non_null(strstr(f->text, "-|"));
+    /* Never in headings: the last heading's lines end in whole words. */
+    const char *h = strstr(f->text, "Neuroendocrine");
+    assert_non_null(h);
+    while (strstr(h + 1, "Neuroendocrine"))
+        h = strstr(h + 1, "Neuroendocrine");
+    assert_null(strstr(h, "-|"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -292,7 +312,7 @@ int main(void)
         T(links_print_their_address), T(alerts_are_tinted_boxes), T(table_rows_repeat_header),
         T(footnotes_at_the_end), T(code_keeps_spaces_and_wraps), T(long_word_breaks_inside_column),
         T(raw_html_warns_and_prints), T(missing_glyph_warns), T(missing_image_is_an_error),
-        T(large_print_has_no_italics_or_small_text), T(hard_break_and_strike), T(pagebreak_hint),
+        T(large_print_has_no_italics_or_small_text), T(hard_break_and_strike), T(pagebreak_hint), T(hyphenation_is_opt_in),
 #undef T
     };
     return cmocka_run_group_tests_name("typeset", tests, group_setup, group_teardown);

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (-fsanitize=fuzzer,address,undefined,
+# linking every src/*.c directly) and runs each for SECONDS, one at a time.
+#
+#   tests/fuzz/run.sh SECONDS [TARGET ...]   TARGET: pipeline frontmatter layout
+#   tests/fuzz/run.sh 0                      build, then only replay the seeds
+#                                            and the regression inputs
+#
+# Seeds: content/*.md, tests/e2e/fixtures/*.md, tests/bad-input/cases/*.md,
+# layouts/*.yaml and tests/fuzz/seeds/TARGET/. Crash inputs that were fixed
+# live in tests/fuzz/regress/TARGET/ and are replayed before every run.
+# The growing corpus is kept in build/fuzz/corpus/TARGET (not in git); new
+# crashes are written to build/fuzz/artifacts/. Exit status 1 when a target
+# crashed or a regression input fails.
+#
+# Environment: CLANG (default clang), FUZZ_BUILD (default build/fuzz),
+# FUZZ_JOBS-free on purpose: the targets run one after another.
+set -u
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+secs=${1:-60}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(pipeline frontmatter layout)
+CLANG=${CLANG:-clang}
+B=${FUZZ_BUILD:-build/fuzz}
+F=tests/fuzz
+
+if ! command -v "$CLANG" >/dev/null; then
+  echo "fuzz: $CLANG not found (Debian 12: apt-get install clang libclang-rt-14-dev)" >&2
+  exit 2
+fi
+PKGS="libcmark-gfm yaml-0.1 harfbuzz harfbuzz-subset"
+CFLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+ -std=c11 -D_XOPEN_SOURCE=700 -Wall -Wextra -Isrc $(pkg-config --cflags $PKGS) -DFUZZ_DATA_DIR=\"$repo\""
+LIBS="$(pkg-config --libs $PKGS) -lcmark-gfm-extensions -lhpdf -lpng -lz -lm -lpthread"
+mkdir -p "$B/artifacts"
+
+status=0
+for t in "${targets[@]}"; do
+  src=$F/fuzz_$t.c
+  if [ ! -f "$src" ]; then echo "fuzz: no target $t" >&2; status=1; continue; fi
+  if [ "$t" = layout ] && [ ! -f src/layout_file.h ]; then echo "fuzz: skipping layout (no src/layout_file.h)"; continue; fi
+  echo "== build fuzz_$t"
+  # shellcheck disable=SC2086
+  if ! $CLANG $CFLAGS "$src" src/*.c $LIBS -o "$B/fuzz_$t"; then status=1; continue; fi
+
+  # Seed corpus, assembled fresh from the repository each run.
+  seeds=$B/seeds/$t
+  rm -rf "$seeds"; mkdir -p "$seeds" "$B/corpus/$t"
+  case $t in
+    pipeline|frontmatter)
+      cp content/*.md tests/e2e/fixtures/*.md "$seeds/" 2>/dev/null
+      cp tests/bad-input/cases/*.md "$seeds/" 2>/dev/null ;;
+    layout)
+      cp layouts/*.yaml "$seeds/" 2>/dev/null
+      cp tests/bad-input/cases/*.yaml "$seeds/" 2>/dev/null ;;
+  esac
+  [ -d "$F/seeds/$t" ] && cp "$F/seeds/$t"/* "$seeds/" 2>/dev/null
+  dict=(); [ -f "$F/$t.dict" ] && dict=(-dict="$F/$t.dict")
+  maxlen=65536; [ "$t" = pipeline ] && maxlen=16384
+
+  # 1. Regression inputs and seeds: each must run clean.
+  regress=()
+  [ -d "$F/regress/$t" ] && [ -n "$(ls -A "$F/regress/$t")" ] && regress=("$F/regress/$t")
+  echo "== replay fuzz_$t: seeds${regress:+ and regressions}"
+  if ! "$B/fuzz_$t" -runs=0 -timeout=60 -rss_limit_mb=4096 "${regress[@]}" "$seeds" >"$B/replay-$t.log" 2>&1; then
+    echo "FAIL replay fuzz_$t (log: $B/replay-$t.log)"; tail -30 "$B/replay-$t.log"; status=1; continue
+  fi
+
+  # 2. Fuzz for SECONDS.
+  [ "$secs" -gt 0 ] || continue
+  echo "== fuzz_$t for ${secs}s"
+  "$B/fuzz_$t" -max_total_time="$secs" -timeout=30 -rss_limit_mb=3072 -max_len=$maxlen \
+    -print_final_stats=1 -artifact_prefix="$B/artifacts/$t-" "${dict[@]}" \
+    "$B/corpus/$t" "$seeds" >"$B/fuzz-$t.log" 2>&1
+  rc=$?
+  grep -E "^(stat::number_of_executed_units|stat::new_units_added)|^#[0-9]+ *DONE" "$B/fuzz-$t.log" | sed "s/^/   /"
+  if [ $rc -ne 0 ]; then
+    echo "FAIL fuzz_$t: exit $rc (log: $B/fuzz-$t.log; inputs: $B/artifacts/$t-*)"
+    grep -m1 -A12 "ERROR:\|runtime error\|fuzz_[a-z]*: " "$B/fuzz-$t.log" | head -25
+    status=1
+  else
+    echo "ok   fuzz_$t"
+  fi
+done
+exit $status
