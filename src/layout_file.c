@@ -672,11 +672,14 @@ static bool get_paper(struct loader *L, const struct ynode *n, const char *ctx, 
         return false;
     }
     char msg[256];
+    const char *side = "width";
     const char *e = length_error(s, (size_t)(x - s), false, w, msg, sizeof msg);
-    if (!e)
+    if (!e) {
+        side = "height";
         e = length_error(x + xlen, strlen(x + xlen), false, h, msg, sizeof msg);
+    }
     if (e) {
-        err(L, n, "%s: width x height: %s", ctx, e);
+        err(L, n, "%s: '%.40s': the %s %s", ctx, s, side, e);
         return false;
     }
     if (*w < 1 || *h < 1) {
@@ -1346,12 +1349,15 @@ static void finish(struct loader *L)
     int columns = L->large_print ? 1 : l->columns;
     double inner = w - l->margin_left - l->margin_right;
     double col = (inner - (columns - 1) * l->gutter) / columns;
-    if (room && col < MIN_COLUMN_PT) {
+    if (room && col < MIN_COLUMN_PT - 0.01) {
         const struct where *c = L->columns_at.line ? &L->columns_at : L->gutter_at.line ? &L->gutter_at : m;
-        err_at(L, DIAG_ERROR, c,
-               "%d column%s with a %.4g mm gutter leave%s %.4g mm for text; a column needs at least %.4g mm",
-               columns, columns == 1 ? "" : "s", TO_MM(l->gutter), columns == 1 ? "s" : "", TO_MM(col),
-               TO_MM(MIN_COLUMN_PT));
+        if (columns == 1)
+            err_at(L, DIAG_ERROR, m, "the margins leave %.4g mm for text; a column needs at least %.4g mm",
+                   TO_MM(col), TO_MM(MIN_COLUMN_PT));
+        else
+            err_at(L, DIAG_ERROR, c,
+                   "%d columns with gutters of %.4g mm are %.4g mm wide; a column needs at least %.4g mm",
+                   columns, TO_MM(l->gutter), TO_MM(col), TO_MM(MIN_COLUMN_PT));
     }
     if (L->margins_at.line) {
         double least = l->margin_top;
@@ -1451,7 +1457,8 @@ int layout_list(const char *data_dir, FILE *out, struct arena *a, struct diag *d
         if (layout_load(&l, join(a, folder, arena_printf(a, "%s.yaml", names[i])), data_dir, a, &ld) == 0) {
             layout_paper_name(l.paper_w, l.paper_h, buf, sizeof buf);
             if (l.impose != IMPOSE_NONE)
-                paper[i] = arena_printf(a, "%s on %s", buf, layout_paper_name(l.sheet_w, l.sheet_h, sheet, sizeof sheet));
+                paper[i] = arena_printf(a, "%s on %s", buf,
+                                        layout_paper_name(l.sheet_w, l.sheet_h, sheet, sizeof sheet));
             else
                 paper[i] = arena_strdup(a, buf);
             desc[i] = l.description ? l.description : "";

@@ -194,21 +194,44 @@ static void add_line_at(struct page *pg, struct page_item *runs, double x, doubl
     }
 }
 
+static const char *roman(struct arena *a, int n)
+{
+    static const char *const r[] = {"m", "cm", "d", "cd", "c", "xc", "l", "xl", "x", "ix", "v", "iv", "i"};
+    static const int v[] = {1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1};
+    char buf[64] = "";
+    for (int i = 0; i < 13 && n > 0 && n < 4000; i++)
+        while (n >= v[i]) {
+            strcat(buf, r[i]);
+            n -= v[i];
+        }
+    return arena_strdup(a, buf);
+}
+
+struct paginate_fields paginate_topic_fields(const struct topic_meta *m, int from, int to)
+{
+    return (struct paginate_fields){.title = m->title, .id = m->id, .version = m->version, .review = m->review,
+                                    .first_number = 1, .total = to - from};
+}
+
 void paginate_footers(struct doc *doc, int from, int to, const struct layout *l, const struct fontset *fs,
-                      const struct topic_meta *m, struct arena *a, struct diag *d)
+                      const struct paginate_fields *f, struct arena *a, struct diag *d)
 {
     const double min_edge = 8 * 72 / 25.4; /* well clear of the 5 mm printers cannot reach */
     double baseline = fmax(l->margin_bottom - l->footer_gap, min_edge);
     double line_h = l->style[EL_FOOTER].size * l->style[EL_FOOTER].leading;
+    const char *left_tpl = f->left ? f->left : l->footer_left ? l->footer_left : "";
+    const char *right_tpl = f->right ? f->right : l->footer_right ? l->footer_right : "";
     for (int i = from; i < to; i++) {
-        const char *page = arena_printf(a, "%d", i - from + 1), *pages = arena_printf(a, "%d", to - from);
+        int number = f->first_number + (i - from);
+        const char *page = f->roman ? roman(a, number) : arena_printf(a, "%d", number);
+        const char *pages = arena_printf(a, "%d", f->total);
         const char *const fields[][2] = {
-            {"title", m->title}, {"id", m->id}, {"version", m->version},
-            {"review", typeset_human_date(a, m->review)}, {"page", page}, {"pages", pages},
+            {"title", f->title}, {"id", f->id}, {"version", f->version},
+            {"review", typeset_human_date(a, f->review)}, {"page", page}, {"pages", pages},
         };
         const int nf = (int)(sizeof fields / sizeof fields[0]);
-        const char *left = expand(a, l->footer_left ? l->footer_left : "", fields, nf);
-        const char *right = expand(a, l->footer_right ? l->footer_right : "", fields, nf);
+        const char *left = expand(a, left_tpl, fields, nf);
+        const char *right = expand(a, right_tpl, fields, nf);
         double lw = 0, rw = 0;
         struct page_item *lr = *left ? typeset_text_line(l, fs, EL_FOOTER, left, a, d, &lw) : NULL;
         struct page_item *rr = *right ? typeset_text_line(l, fs, EL_FOOTER, right, a, d, &rw) : NULL;
@@ -218,6 +241,25 @@ void paginate_footers(struct doc *doc, int from, int to, const struct layout *l,
         add_line_at(&doc->pages[i], lr, l->margin_left, left_y);
         add_line_at(&doc->pages[i], rr, l->paper_w - l->margin_right - rw, baseline);
     }
+}
+
+void paginate_header(struct doc *doc, int from, int to, const struct layout *l, const struct fontset *fs,
+                     const char *text, struct arena *a, struct diag *d)
+{
+    const double min_edge = 8 * 72 / 25.4;
+    double size = l->style[EL_FOOTER].size;
+    double baseline = l->paper_h - fmax(l->margin_top - l->footer_gap, min_edge + size * 0.8);
+    for (int i = from; i < to; i++) {
+        double w = 0;
+        struct page_item *runs = typeset_text_line(l, fs, EL_FOOTER, text, a, d, &w);
+        add_line_at(&doc->pages[i], runs, l->margin_left, baseline);
+    }
+}
+
+void paginate_blank(struct doc *doc, const struct layout *l, struct arena *a)
+{
+    struct pager p = {.doc = doc, .l = l, .a = a};
+    new_page(&p);
 }
 
 void paginate_info(struct doc *doc, const struct topic_meta *m, struct arena *a)

@@ -905,7 +905,8 @@ static void set_code(struct ts *ts, const char *text, int line)
                 const char *c = cut;
                 uint32_t cp = utf8_next(&cut, le);
                 int f = face_for(ts, face, cp);
-                double cw = fontset_advance(ts->fs, f < 0 ? face : f, cp) * ls->size;
+                /* A character no font has is drawn as '?': measure that. */
+                double cw = fontset_advance(ts->fs, f < 0 ? face : f, f < 0 ? '?' : cp) * ls->size;
                 if (x + cw > ts->w && c > q) {
                     /* Wrap after the last space that fits, else mid-word. */
                     cut = after_space ? after_space : c;
@@ -1458,4 +1459,129 @@ struct page_item *typeset_text_line(const struct layout *l, const struct fontset
                 tail = c;
             }
     return head;
+}
+
+/* ---- cover, back panel and contents ----------------------------------- */
+
+static void ts_init_plain(struct ts *ts, const struct layout *l, const struct fontset *fs, struct arena *a,
+                          struct diag *d, struct flow *out)
+{
+    static const struct typeset_options opt = {LINEBREAK_OPTIMAL};
+    static struct topic none; /* only its path is read, for diagnostics */
+    memset(out, 0, sizeof *out);
+    out->width = layout_column_width(l);
+    *ts = (struct ts){.topic = &none, .l = l, .fs = fs, .opt = &opt, .a = a, .d = d, .flow = out,
+                      .w = out->width, .line = 1, .min_size = l->large_print ? 16 : 0};
+}
+
+int typeset_cover(const struct typeset_cover *c, const struct layout *l, const struct fontset *fs,
+                  struct arena *a, struct diag *d, struct flow *out)
+{
+    struct ts ts;
+    ts_init_plain(&ts, l, fs, a, d, out);
+    int errors = d->errors;
+    double frame_h = l->paper_h - l->margin_top - l->margin_bottom;
+    if (c->logo) {
+        struct image_info info = image_probe(c->logo);
+        if (info.kind == IMAGE_NONE) {
+            diag_add(d, DIAG_ERROR, c->logo_file, c->logo_line, 1, "logo '%s': %s", c->logo, info.problem);
+        } else {
+            /* At most a third of the width and a fifth of the height. */
+            double w = info.width * 72.0 / 96.0, h = info.height * 72.0 / 96.0;
+            double scale = fmin(fmin(ts.w / 3 / w, frame_h / 5 / h), 1.5);
+            struct flow_slab *s = slab_new(&ts, h * scale);
+            struct page_item *it = page_item_new(a, PAGE_IMAGE);
+            it->w = w * scale, it->h = h * scale, it->text = c->logo;
+            slab_add(s, it);
+            emit(&ts, s);
+        }
+    }
+    /* An empty slab, not a space: spaces vanish at the top of a page. */
+    emit(&ts, slab_new(&ts, frame_h * (c->logo ? 0.12 : 0.22)));
+    if (c->title)
+        set_line_of_text(&ts, EL_TITLE, c->title);
+    if (c->subtitle)
+        set_line_of_text(&ts, EL_SUBTITLE, c->subtitle);
+    struct flow_slab *rule = slab_new(&ts, 2);
+    add_line(&ts, rule, 0, 1, ts.w * 0.4, 0, l->style[EL_TITLE].color, 1.5);
+    emit(&ts, rule);
+    space(&ts, 12);
+    if (c->organisation)
+        set_line_of_text(&ts, EL_SUBTITLE, c->organisation);
+    if (c->date)
+        set_line_of_text(&ts, EL_META, typeset_human_date(a, c->date));
+    if (c->line_count > 0) {
+        space(&ts, 18);
+        for (int i = 0; i < c->line_count; i++)
+            if (c->lines[i] && *c->lines[i])
+                set_line_of_text(&ts, EL_META, c->lines[i]);
+    }
+    return d->errors > errors ? -1 : 0;
+}
+
+int typeset_contents(const struct typeset_contents_entry *e, int n, const char *heading, const struct layout *l,
+                     const struct fontset *fs, struct arena *a, struct diag *d, struct flow *out)
+{
+    struct ts ts;
+    ts_init_plain(&ts, l, fs, a, d, out);
+    set_line_of_text(&ts, EL_H1, heading);
+    space(&ts, l->style[EL_H1].space_after + 6);
+    const struct layout_style *ls = &l->style[EL_BODY];
+    const int face = LAYOUT_FACE(ls->family, VARIANT_REGULAR);
+    /* The widest page number sets the number column. */
+    double num_w = 0;
+    for (int i = 0; i < n; i++) {
+        char num[16];
+        snprintf(num, sizeof num, "%d", e[i].page_number);
+        num_w = fmax(num_w, fs_width(&ts, face, num, (int)strlen(num), ls->size));
+    }
+    const double gap = ls->size * 1.5;
+    const double dot_w = fs_width(&ts, face, ". ", 2, ls->size);
+    for (int i = 0; i < n; i++) {
+        struct flow_slab *before = ts.flow->last;
+        struct para p;
+        para_init(&p, &ts, ts.w - num_w - gap);
+        struct istyle st = style_of(&ts, EL_BODY);
+        para_text(&p, &st, e[i].title, strlen(e[i].title));
+        para_set(&p, ls);
+        para_free(&p);
+        struct flow_slab *last = ts.flow->last;
+        if (!last || last == before)
+            continue;
+        /* Dot leaders from the end of the title to the number, then the number. */
+        double end = 0, baseline = 0;
+        for (struct page_item *it = last->items; it; it = it->next)
+            if (it->kind == PAGE_TEXT) {
+                end = fmax(end, it->x + it->w);
+                baseline = it->y;
+            }
+        double lead_from = end + dot_w * 0.5, lead_to = ts.w - num_w - dot_w * 0.5;
+        int dots = (int)((lead_to - lead_from) / dot_w);
+        if (dots > 0) {
+            char *leader = arena_alloc(a, (size_t)dots * 2 + 1);
+            for (int k = 0; k < dots; k++)
+                memcpy(leader + 2 * k, ". ", 2);
+            leader[dots * 2 - 1] = '\0'; /* no trailing space */
+            struct page_item *lt = page_item_new(a, PAGE_TEXT);
+            lt->x = lead_to - dots * dot_w + dot_w * 0.5, lt->y = baseline, lt->face = face, lt->size = ls->size;
+            lt->fill = l->rule_color, lt->text = leader;
+            lt->w = fs_width(&ts, face, leader, (int)strlen(leader), ls->size);
+            slab_add(last, lt);
+        }
+        struct page_item *num = page_item_new(a, PAGE_TEXT);
+        num->text = arena_printf(a, "%d", e[i].page_number);
+        num->w = fs_width(&ts, face, num->text, (int)strlen(num->text), ls->size);
+        num->x = ts.w - num->w, num->y = baseline, num->face = face, num->size = ls->size, num->fill = ls->color;
+        slab_add(last, num);
+        /* The whole entry is a link to the topic's first page. */
+        for (struct flow_slab *s = before ? before->next : ts.flow->first; s; s = s->next) {
+            struct page_item *lk = page_item_new(a, PAGE_LINK);
+            lk->w = ts.w, lk->h = s->height;
+            lk->dest_page = e[i].dest_page;
+            lk->dest_y = l->paper_h - l->margin_top;
+            slab_add(s, lk);
+        }
+        space(&ts, 4);
+    }
+    return 0;
 }

@@ -49,6 +49,29 @@ int typeset_topic(const struct topic *t, const struct layout *l, const struct fo
 struct page_item *typeset_text_line(const struct layout *l, const struct fontset *fs, enum layout_element el,
                                     const char *text, struct arena *a, struct diag *d, double *width);
 
+/* A cover page (booklet, tri-fold front panel) or the tri-fold back panel:
+ * an optional logo, title, subtitle, organisation, date, then extra lines. */
+struct typeset_cover {
+    const char *title, *subtitle, *organisation, *date;
+    const char *logo;            /* image path or NULL */
+    const char *logo_file;       /* where the logo was named, for errors */
+    int logo_line;
+    const char *const *lines;
+    int line_count;
+};
+int typeset_cover(const struct typeset_cover *c, const struct layout *l, const struct fontset *fs,
+                  struct arena *a, struct diag *d, struct flow *out);
+
+/* A contents page: each title, dot leaders, its page number; each entry is a
+ * link to dest_page (an index the caller fixes up after pagination). */
+struct typeset_contents_entry {
+    const char *title;
+    int page_number;
+    int dest_page;
+};
+int typeset_contents(const struct typeset_contents_entry *e, int n, const char *heading, const struct layout *l,
+                     const struct fontset *fs, struct arena *a, struct diag *d, struct flow *out);
+
 /* "2026-03-01" -> "1 March 2026" (the input when it is not such a date). */
 const char *typeset_human_date(struct arena *a, const char *iso);
 

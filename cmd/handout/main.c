@@ -2,6 +2,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,32 +11,49 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "booklet.h"
 #include "diag.h"
 #include "fontset.h"
 #include "layout.h"
+#include "layout_file.h"
+#include "leaflet.h"
+#include "manifest.h"
 #include "pages.h"
-#include "paginate.h"
 #include "pdf.h"
 #include "source.h"
-#include "typeset.h"
 
-#define HANDOUT_VERSION "0.1.0"
+#define HANDOUT_VERSION "0.2.0"
 
 static const char usage_text[] =
     "Usage: handout build [options] FILE.md|FOLDER ...\n"
+    "       handout booklet [options] FOLDER|MANIFEST.yaml|FILE.md ... -o BOOKLET.pdf\n"
+    "       handout layouts\n"
     "       handout --help | --version\n"
     "\n"
-    "Turns Markdown topics into print-ready PDF handouts, one PDF per topic.\n"
-    "A FOLDER means every .md file directly inside it. Each NAME.md becomes\n"
-    "OUT/NAME.pdf; a topic with an error is reported and skipped, the others\n"
-    "are still built.\n"
+    "build    one PDF per topic: each NAME.md becomes OUT/NAME.pdf. A FOLDER means\n"
+    "         every .md file directly inside it. A topic with an error is reported\n"
+    "         and skipped; the others are still built.\n"
+    "booklet  one PDF of many topics: cover, contents with page numbers, each topic\n"
+    "         from a new page, bookmarks and page labels. From a FOLDER, topics go\n"
+    "         by their front matter 'order', then by file name; a MANIFEST.yaml\n"
+    "         gives the title, subtitle, organisation, date, logo and topic list.\n"
+    "layouts  list the layouts in layouts/: name, paper and description.\n"
     "\n"
     "Options:\n"
-    "  -o, --output DIR          folder for the PDFs (default: out/), created if needed\n"
-    "      --large-print         UK large print: 18 pt body, nothing under 16 pt,\n"
-    "                            1.5 line spacing, no italics, single column\n"
+    "  -o, --output PATH         build: folder for the PDFs (default: out/);\n"
+    "                            booklet: the PDF file (default: out/booklet.pdf)\n"
+    "  -l, --layout NAME|FILE    a layout from layouts/ by name (a4, a5, letter,\n"
+    "                            a4-two-column, trifold-dl, large-print, a5-booklet)\n"
+    "                            or a layout file's path (default: a4)\n"
+    "      --large-print         UK large print on any layout: 18 pt body, nothing\n"
+    "                            under 16 pt, 1.5 line spacing, no italics, one column\n"
+    "      --impose saddle       booklet: print two pages a side on sheets twice the\n"
+    "                            size, in saddle-stitch order (also set by a layout)\n"
+    "      --creep LENGTH        with saddle imposition: move inner pages toward the\n"
+    "                            fold by LENGTH per sheet (e.g. 0.2mm, 0.5pt)\n"
     "      --line-breaking MODE  optimal (default: even line lengths over the whole\n"
     "                            paragraph) or greedy (fill each line in turn)\n"
+    "  -j, --jobs N              build N topics at once (default: the number of CPUs)\n"
     "      --dump-pages          print the laid-out page list as text instead of\n"
     "                            writing PDFs (for tests and debugging)\n"
     "  -q, --quiet               no progress lines, only warnings and errors\n"
@@ -44,14 +63,18 @@ static const char usage_text[] =
     "Environment:\n"
     "  SOURCE_DATE_EPOCH         creation date written into every PDF (else the\n"
     "                            topic's 'published' date; else none)\n"
-    "  HANDOUT_DATA              folder holding fonts/ (default: next to the program)\n"
+    "  HANDOUT_DATA              folder holding fonts/ and layouts/ (default: the\n"
+    "                            folder above the program, e.g. the repository)\n"
     "\n"
-    "Exit status: 0 all built, 1 a topic or file had an error, 2 bad usage.\n";
+    "Exit status: 0 all built, 1 an input had an error, 2 bad usage.\n";
 
 struct options {
-    const char *out_dir;
-    bool large_print, dump_pages, quiet;
-    struct typeset_options ts;
+    const char *command, *output, *layout;
+    bool large_print, dump_pages, quiet, impose_saddle;
+    int jobs;
+    struct leaflet_options leaflet;
+    const char **args;
+    int nargs;
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -62,14 +85,15 @@ static int usage_error(const char *fmt, const char *arg)
     return 2;
 }
 
-/* The folder that holds fonts/: $HANDOUT_DATA, else the program's ../ (the
- * repository root for build/handout). */
+/* The folder that holds fonts/ and layouts/: $HANDOUT_DATA, else the
+ * program's ../ (the repository for build/handout), relative to the current
+ * folder when it lies inside it, so messages name "layouts/a5.yaml". */
 static char *data_dir(void)
 {
     const char *env = getenv("HANDOUT_DATA");
     if (env && *env)
         return strdup(env);
-    char exe[PATH_MAX];
+    char exe[PATH_MAX], dir[PATH_MAX], cwd[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0)
         return strdup(".");
@@ -77,11 +101,21 @@ static char *data_dir(void)
     char *slash = strrchr(exe, '/');
     if (slash)
         *slash = '\0';
-    size_t len = strlen(exe) + 4;
-    char *dir = malloc(len);
-    if (dir)
-        snprintf(dir, len, "%s/..", exe);
-    return dir;
+    snprintf(dir, sizeof dir, "%.*s/..", (int)(sizeof dir - 4), exe);
+    if (!realpath(dir, exe))
+        return strdup(dir);
+    size_t len = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
+    if (len && strcmp(exe, cwd) == 0)
+        return strdup(".");
+    if (len && strncmp(exe, cwd, len) == 0 && exe[len] == '/')
+        return strdup(exe + len + 1);
+    return strdup(exe);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
 static int compare_names(const void *a, const void *b)
@@ -94,24 +128,24 @@ struct inputs {
     int count, cap;
 };
 
-static void inputs_add(struct inputs *in, char *path)
+static void inputs_add(struct inputs *in, const char *path)
 {
     if (in->count == in->cap) {
-        in->cap = in->cap ? in->cap * 2 : 16;
-        char **grown = realloc(in->paths, (size_t)in->cap * sizeof *grown);
-        if (!grown) {
-            free(path);
+        int cap = in->cap ? in->cap * 2 : 16;
+        char **grown = realloc(in->paths, (size_t)cap * sizeof *grown);
+        if (!grown)
             return;
-        }
         in->paths = grown;
+        in->cap = cap;
     }
-    in->paths[in->count++] = path;
+    in->paths[in->count++] = strdup(path);
 }
 
-static bool ends_with(const char *s, const char *suffix)
+static void inputs_free(struct inputs *in)
 {
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
+    for (int i = 0; i < in->count; i++)
+        free(in->paths[i]);
+    free(in->paths);
 }
 
 /* Expands folders to their .md files (sorted); reports missing paths. */
@@ -123,7 +157,7 @@ static void collect_inputs(const char *arg, struct inputs *in, struct diag *d)
         return;
     }
     if (!S_ISDIR(st.st_mode)) {
-        inputs_add(in, strdup(arg));
+        inputs_add(in, arg);
         return;
     }
     DIR *dir = opendir(arg);
@@ -135,32 +169,19 @@ static void collect_inputs(const char *arg, struct inputs *in, struct diag *d)
     size_t alen = strlen(arg);
     while (alen > 1 && arg[alen - 1] == '/')
         alen--;
+    char path[PATH_MAX];
     for (struct dirent *e; (e = readdir(dir));) {
         if (e->d_name[0] == '.' || !ends_with(e->d_name, ".md"))
             continue;
-        size_t len = alen + strlen(e->d_name) + 2;
-        char *path = malloc(len);
-        if (!path)
-            continue;
-        snprintf(path, len, "%.*s/%s", (int)alen, arg, e->d_name);
+        snprintf(path, sizeof path, "%.*s/%s", (int)alen, arg, e->d_name);
         if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
             inputs_add(in, path);
-        else
-            free(path);
     }
     closedir(dir);
     if (in->count == before)
         diag_add(d, DIAG_ERROR, arg, 0, 0, "folder has no .md files");
     else
         qsort(in->paths + before, (size_t)(in->count - before), sizeof *in->paths, compare_names);
-}
-
-static const char *output_path(struct arena *a, const char *out_dir, const struct topic *t)
-{
-    size_t n = strlen(out_dir);
-    while (n > 1 && out_dir[n - 1] == '/')
-        n--;
-    return arena_printf(a, "%.*s/%s.pdf", (int)n, out_dir, t->name);
 }
 
 static int make_dir(const char *path, struct diag *d)
@@ -181,157 +202,397 @@ static int make_dir(const char *path, struct diag *d)
     return 0;
 }
 
-/* Builds one topic into one PDF (or a page dump). Returns pages, or -1. */
-static int build_topic(const char *path, const struct layout *l, const struct fontset *fs,
-                       const struct options *o, struct diag *d, const char **written)
+static bool same_file(const char *a, const char *b)
 {
-    struct arena *a = arena_new();
-    if (!a) {
-        diag_add(d, DIAG_ERROR, path, 0, 0, "out of memory");
-        return -1;
+    char ra[PATH_MAX], rb[PATH_MAX];
+    return realpath(a, ra) && realpath(b, rb) && strcmp(ra, rb) == 0;
+}
+
+static void dump_pages(const struct doc *doc, const struct layout *l)
+{
+    const char *names[LAYOUT_FACE_COUNT];
+    for (int i = 0; i < LAYOUT_FACE_COUNT; i++) {
+        const char *slash = strrchr(l->face_path[i], '/');
+        names[i] = slash ? slash + 1 : l->face_path[i];
     }
+    pages_dump(doc, names, stdout);
+}
+
+/* ---- the shared set-up: data folder, layout, fonts ------------------- */
+
+struct setup {
+    char *data;
+    struct arena *arena;
+    struct layout layout;
+    struct fontset *fonts;
+};
+
+static int setup_load(struct setup *s, const struct options *o)
+{
+    struct diag d = {0};
+    s->data = data_dir();
+    s->arena = arena_new();
+    int status = layout_load(&s->layout, o->layout ? o->layout : "a4", s->data, s->arena, &d);
+    if (status == 0) {
+        if (o->large_print && !s->layout.large_print)
+            layout_apply_large_print(&s->layout);
+        if (o->impose_saddle && s->layout.impose == IMPOSE_NONE) {
+            s->layout.impose = IMPOSE_SADDLE;
+            s->layout.sheet_w = 2 * s->layout.paper_w;
+            s->layout.sheet_h = s->layout.paper_h;
+        }
+        s->fonts = fontset_load(s->layout.face_path, LAYOUT_FACE_COUNT, &d);
+        status = s->fonts ? 0 : -1;
+    }
+    diag_print(&d, stderr);
+    diag_free(&d);
+    return status;
+}
+
+static void setup_free(struct setup *s)
+{
+    fontset_free(s->fonts);
+    arena_free(s->arena);
+    free(s->data);
+}
+
+/* ---- build: one PDF per topic, in parallel ---------------------------- */
+
+struct job {
+    const char *path;
+    struct diag diag;
+    char *written;
+    int pages;      /* -1: failed */
+    bool done;
+};
+
+struct batch {
+    const struct options *o;
+    const struct setup *s;
+    struct job *jobs;
+    int count, next;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+};
+
+static void build_one(const struct batch *b, struct job *j)
+{
+    j->pages = -1;
+    struct arena *a = arena_new();
     struct topic t;
-    int pages = -1;
-    struct flow flow;
-    struct doc doc = {0};
-    if (source_load(&t, path, a, d) == 0 && typeset_topic(&t, l, fs, &o->ts, a, d, &flow) == 0) {
-        paginate_flow(&doc, &flow, l, a);
-        paginate_footers(&doc, 0, doc.page_count, l, fs, &t.meta, a, d);
-        paginate_info(&doc, &t.meta, a);
-        if (o->dump_pages) {
-            const char *names[LAYOUT_FACE_COUNT];
-            for (int i = 0; i < LAYOUT_FACE_COUNT; i++) {
-                const char *slash = strrchr(l->face_path[i], '/');
-                names[i] = slash ? slash + 1 : l->face_path[i];
-            }
-            pages_dump(&doc, names, stdout);
-            pages = doc.page_count;
+    struct doc doc;
+    const struct layout *l = &b->s->layout;
+    if (source_load(&t, j->path, a, &j->diag) == 0 &&
+        leaflet_build(&t, l, b->s->fonts, &b->o->leaflet, a, &j->diag, &doc) == 0) {
+        if (b->o->dump_pages) {
+            j->pages = doc.page_count;
         } else {
-            const char *out = output_path(a, o->out_dir, &t);
-            char in_real[PATH_MAX], out_real[PATH_MAX];
-            if (realpath(path, in_real) && realpath(out, out_real) && strcmp(in_real, out_real) == 0)
-                diag_add(d, DIAG_ERROR, path, 0, 0, "output %s would overwrite the input", out);
-            else if (pdf_write(&doc, fs, out, d) == 0) {
-                pages = doc.page_count;
-                *written = strdup(out);
+            size_t n = strlen(b->o->output);
+            while (n > 1 && b->o->output[n - 1] == '/')
+                n--;
+            const char *out = arena_printf(a, "%.*s/%s.pdf", (int)n, b->o->output, t.name);
+            if (same_file(j->path, out))
+                diag_add(&j->diag, DIAG_ERROR, j->path, 0, 0, "output %s would overwrite the input", out);
+            else if (pdf_write(&doc, b->s->fonts, out, &j->diag) == 0) {
+                j->pages = doc.page_count;
+                j->written = strdup(out);
             }
+        }
+        if (b->o->dump_pages && j->pages >= 0) {
+            /* Dumps are printed in input order by the main thread's turn. */
+            pthread_mutex_lock((pthread_mutex_t *)&b->lock);
+            dump_pages(&doc, l);
+            pthread_mutex_unlock((pthread_mutex_t *)&b->lock);
         }
     }
     source_free(&t);
     arena_free(a);
-    return pages;
 }
 
-static int cmd_build(int argc, char **argv)
+static void *worker(void *arg)
 {
-    struct options o = {.out_dir = "out", .ts = {LINEBREAK_OPTIMAL}};
+    struct batch *b = arg;
+    for (;;) {
+        pthread_mutex_lock(&b->lock);
+        int i = b->next < b->count ? b->next++ : -1;
+        pthread_mutex_unlock(&b->lock);
+        if (i < 0)
+            return NULL;
+        build_one(b, &b->jobs[i]);
+        pthread_mutex_lock(&b->lock);
+        b->jobs[i].done = true;
+        pthread_cond_broadcast(&b->changed);
+        pthread_mutex_unlock(&b->lock);
+    }
+}
+
+static int cmd_build(const struct options *o)
+{
     struct inputs in = {0};
     struct diag d = {0};
-    const char **args = calloc((size_t)argc, sizeof *args);
-    int nargs = 0;
+    for (int i = 0; i < o->nargs; i++)
+        collect_inputs(o->args[i], &in, &d);
+    diag_print(&d, stderr);
+    int failed = d.errors;
+    diag_free(&d);
+    struct setup s = {0};
+    if (setup_load(&s, o) != 0 || (!o->dump_pages && in.count > 0 && make_dir(o->output, &d) != 0)) {
+        diag_print(&d, stderr);
+        diag_free(&d);
+        setup_free(&s);
+        inputs_free(&in);
+        return 1;
+    }
+    struct batch b = {.o = o, .s = &s, .count = in.count};
+    b.jobs = calloc((size_t)(in.count > 0 ? in.count : 1), sizeof *b.jobs);
+    pthread_mutex_init(&b.lock, NULL);
+    pthread_cond_init(&b.changed, NULL);
+    for (int i = 0; i < in.count; i++)
+        b.jobs[i].path = in.paths[i];
+    /* A dump goes to stdout in input order: build it on one thread. */
+    int threads = o->dump_pages ? 1 : o->jobs;
+    if (threads > in.count)
+        threads = in.count;
+    pthread_t *tids = calloc((size_t)(threads > 0 ? threads : 1), sizeof *tids);
+    int started = 0;
+    for (int i = 0; i < threads; i++)
+        started += pthread_create(&tids[i], NULL, worker, &b) == 0;
+    if (started == 0)
+        worker(&b); /* no threads to be had: build here */
+    int built = 0;
+    /* Reports in input order as topics finish, so output is the same for any -j. */
+    for (int i = 0; i < in.count; i++) {
+        pthread_mutex_lock(&b.lock);
+        while (!b.jobs[i].done)
+            pthread_cond_wait(&b.changed, &b.lock);
+        pthread_mutex_unlock(&b.lock);
+        struct job *j = &b.jobs[i];
+        diag_print(&j->diag, stderr);
+        diag_free(&j->diag);
+        if (j->pages < 0) {
+            failed++;
+            continue;
+        }
+        built++;
+        if (!o->quiet && !o->dump_pages)
+            fprintf(stderr, "[%d/%d] %s -> %s (%d page%s)\n", i + 1, in.count, j->path, j->written, j->pages,
+                    j->pages == 1 ? "" : "s");
+        free(j->written);
+    }
+    for (int i = 0; i < started; i++)
+        pthread_join(tids[i], NULL);
+    if (!o->quiet && in.count > 1)
+        fprintf(stderr, "handout: %d of %d topics built%s\n", built, in.count, failed ? ", with errors" : "");
+    free(tids);
+    free(b.jobs);
+    pthread_mutex_destroy(&b.lock);
+    pthread_cond_destroy(&b.changed);
+    setup_free(&s);
+    inputs_free(&in);
+    return failed ? 1 : 0;
+}
+
+/* ---- booklet ---------------------------------------------------------- */
+
+static int cmd_booklet(const struct options *o)
+{
+    struct diag d = {0};
+    struct arena *a = arena_new();
+    struct inputs in = {0};
+    struct manifest m = {0};
+    struct booklet_info info = {.title = "Patient information"};
+    bool from_manifest = o->nargs == 1 && (ends_with(o->args[0], ".yaml") || ends_with(o->args[0], ".yml"));
+    if (from_manifest) {
+        if (manifest_load(&m, o->args[0], a, &d) == 0) {
+            for (int i = 0; i < m.topic_count; i++)
+                inputs_add(&in, m.topics[i]);
+            info = (struct booklet_info){m.title ? m.title : info.title, m.subtitle, m.organisation, m.date,
+                                         m.logo, m.path, m.logo_line};
+        }
+    } else {
+        for (int i = 0; i < o->nargs; i++)
+            collect_inputs(o->args[i], &in, &d);
+    }
+    const char *out = o->output ? o->output : "out/booklet.pdf";
+    struct setup s = {0};
+    int status = d.errors ? -1 : setup_load(&s, o);
+    struct topic *topics = calloc((size_t)(in.count > 0 ? in.count : 1), sizeof *topics);
+    int loaded = 0;
+    for (int i = 0; status == 0 && i < in.count; i++) {
+        if (same_file(in.paths[i], out))
+            diag_add(&d, DIAG_ERROR, in.paths[i], 0, 0, "output %s would overwrite the input", out);
+        else if (source_load(&topics[loaded], in.paths[i], a, &d) == 0)
+            loaded++;
+        else
+            source_free(&topics[loaded]);
+    }
+    if (d.errors)
+        status = -1;
+    if (status == 0) {
+        if (!from_manifest)
+            booklet_sort(topics, loaded);
+        if (!from_manifest && loaded > 0 && !m.title) {
+            /* From a folder: the organisation of the first topic, today's set. */
+            info.organisation = topics[0].meta.author;
+        }
+        struct doc doc;
+        status = booklet_build(topics, loaded, &info, &s.layout, s.fonts, &o->leaflet, a, &d, &doc);
+        if (status == 0 && o->dump_pages) {
+            dump_pages(&doc, &s.layout);
+        } else if (status == 0) {
+            char *dir = strdup(out), *slash = strrchr(dir, '/');
+            if (slash) {
+                *slash = '\0';
+                status = make_dir(dir, &d);
+            }
+            free(dir);
+            if (status == 0)
+                status = pdf_write(&doc, s.fonts, out, &d);
+            if (status == 0 && !o->quiet)
+                fprintf(stderr, "booklet: %d topics -> %s (%d pages)\n", loaded, out, doc.page_count);
+        }
+    }
+    diag_print(&d, stderr);
+    diag_free(&d);
+    for (int i = 0; i < loaded; i++)
+        source_free(&topics[i]);
+    free(topics);
+    inputs_free(&in);
+    setup_free(&s);
+    arena_free(a);
+    return status == 0 ? 0 : 1;
+}
+
+static int cmd_layouts(void)
+{
+    struct diag d = {0};
+    struct arena *a = arena_new();
+    char *data = data_dir();
+    int n = layout_list(data, stdout, a, &d);
+    diag_print(&d, stderr);
+    int status = n < 0 || d.errors ? 1 : 0;
+    diag_free(&d);
+    arena_free(a);
+    free(data);
+    return status;
+}
+
+/* ---- options ---------------------------------------------------------- */
+
+/* Parses "0.2mm", "1pt", "0.01in" into points; -1 when malformed. */
+static double parse_length(const char *s)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || v < 0)
+        return -1;
+    if (strcmp(end, "mm") == 0)
+        return v * 72 / 25.4;
+    if (strcmp(end, "pt") == 0)
+        return v;
+    if (strcmp(end, "in") == 0)
+        return v * 72;
+    return -1;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    o->jobs = cpus > 0 ? (int)cpus : 1;
+    o->args = calloc((size_t)argc + 1, sizeof *o->args);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
-            if (++i == argc)
-                return usage_error("%s needs a folder", a);
-            o.out_dir = argv[i];
-        } else if (strncmp(a, "--output=", 9) == 0) {
-            o.out_dir = a + 9;
-        } else if (strcmp(a, "--large-print") == 0) {
-            o.large_print = true;
-        } else if (strcmp(a, "--dump-pages") == 0) {
-            o.dump_pages = true;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-            o.quiet = true;
-        } else if (strcmp(a, "--line-breaking") == 0 || strncmp(a, "--line-breaking=", 16) == 0) {
-            const char *v = a[15] == '=' ? a + 16 : (++i < argc ? argv[i] : NULL);
+        /* "--name=value" and "--name value" are the same. */
+        const char *eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", eq ? (int)(eq - a) : (int)strlen(a), a);
+#define IS(s, l) (strcmp(name, s) == 0 || strcmp(name, l) == 0)
+#define VALUE() (eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL))
+        if (IS("-o", "--output")) {
+            if (!(o->output = VALUE()))
+                return usage_error("%s needs a path", name);
+        } else if (IS("-l", "--layout")) {
+            if (!(o->layout = VALUE()))
+                return usage_error("%s needs a layout name or file", name);
+        } else if (IS("-j", "--jobs")) {
+            const char *v = VALUE();
+            char *end;
+            long n = v ? strtol(v, &end, 10) : 0;
+            if (!v || *end || n < 1 || n > 256)
+                return usage_error("--jobs takes a number from 1 to 256, not '%s'", v ? v : "");
+            o->jobs = (int)n;
+        } else if (IS("--large-print", "--large-print")) {
+            o->large_print = true;
+        } else if (IS("--dump-pages", "--dump-pages")) {
+            o->dump_pages = true;
+        } else if (IS("-q", "--quiet")) {
+            o->quiet = true;
+        } else if (IS("--impose", "--impose")) {
+            const char *v = VALUE();
+            if (!v || strcmp(v, "saddle") != 0)
+                return usage_error("--impose takes 'saddle', not '%s'", v ? v : "");
+            o->impose_saddle = true;
+        } else if (IS("--creep", "--creep")) {
+            const char *v = VALUE();
+            double c = v ? parse_length(v) : -1;
+            if (c < 0 || c > 10)
+                return usage_error("--creep takes a small length such as 0.2mm, not '%s'", v ? v : "");
+            o->leaflet.creep = c;
+        } else if (IS("--line-breaking", "--line-breaking")) {
+            const char *v = VALUE();
             if (v && strcmp(v, "optimal") == 0)
-                o.ts.line_breaking = LINEBREAK_OPTIMAL;
+                o->leaflet.line_breaking = LINEBREAK_OPTIMAL;
             else if (v && strcmp(v, "greedy") == 0)
-                o.ts.line_breaking = LINEBREAK_GREEDY;
+                o->leaflet.line_breaking = LINEBREAK_GREEDY;
             else
                 return usage_error("--line-breaking takes 'optimal' or 'greedy', not '%s'", v ? v : "");
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("unknown option '%s'", a);
         } else {
-            args[nargs++] = a;
+            o->args[o->nargs++] = a;
         }
+#undef IS
+#undef VALUE
     }
-    if (nargs == 0)
-        return usage_error("%s", "build needs at least one .md file or folder");
-    for (int i = 0; i < nargs; i++)
-        collect_inputs(args[i], &in, &d);
-    free(args);
-    diag_print(&d, stderr);
-    int failed = d.errors;
-    diag_free(&d);
-
-    struct arena *la = arena_new();
-    char *data = data_dir();
-    char *fonts = malloc(strlen(data) + 8);
-    sprintf(fonts, "%s/fonts", data);
-    struct layout l;
-    layout_default(&l, fonts, la);
-    if (o.large_print)
-        layout_apply_large_print(&l);
-    struct fontset *fs = fontset_load(l.face_path, LAYOUT_FACE_COUNT, &d);
-    diag_print(&d, stderr);
-    diag_free(&d);
-    int built = 0;
-    if (fs && (o.dump_pages || in.count == 0 || make_dir(o.out_dir, &d) == 0)) {
-        for (int i = 0; i < in.count; i++) {
-            const char *written = NULL;
-            int pages = build_topic(in.paths[i], &l, fs, &o, &d, &written);
-            diag_print(&d, stderr);
-            if (pages < 0)
-                failed++;
-            else
-                built++;
-            if (pages >= 0 && !o.quiet && !o.dump_pages)
-                fprintf(stderr, "[%d/%d] %s -> %s (%d page%s)\n", i + 1, in.count, in.paths[i], written, pages,
-                        pages == 1 ? "" : "s");
-            free((char *)written);
-            diag_free(&d);
-        }
-    } else {
-        diag_print(&d, stderr);
-        diag_free(&d);
-        failed++;
-    }
-    if (!o.quiet && in.count > 1)
-        fprintf(stderr, "handout: %d of %d topics built%s\n", built, in.count, failed ? ", with errors" : "");
-    fontset_free(fs);
-    arena_free(la);
-    free(fonts);
-    free(data);
-    for (int i = 0; i < in.count; i++)
-        free(in.paths[i]);
-    free(in.paths);
-    return failed ? 1 : 0;
+    if (o->nargs == 0)
+        return usage_error("%s needs at least one .md file or folder", o->command);
+    if (o->leaflet.creep > 0 && !o->impose_saddle && !(o->layout && strstr(o->layout, "booklet")))
+        fprintf(stderr, "handout: warning: --creep only applies to saddle imposition\n");
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
         fputs(usage_text, stderr);
         return 2;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
-        fputs(usage_text, stdout);
-        return 0;
-    }
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "help") == 0) {
+            fputs(usage_text, stdout);
+            return 0;
+        }
     if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
         printf("handout %s\n", HANDOUT_VERSION);
         return 0;
     }
-    if (strcmp(cmd, "build") == 0) {
-        for (int i = 2; i < argc; i++)
-            if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-                fputs(usage_text, stdout);
-                return 0;
-            }
-        return cmd_build(argc - 2, argv + 2);
+    if (strcmp(cmd, "layouts") == 0)
+        return argc == 2 ? cmd_layouts() : usage_error("%s takes no arguments", "layouts");
+    if (strcmp(cmd, "build") != 0 && strcmp(cmd, "booklet") != 0)
+        return usage_error("unknown command '%s' (try 'build', 'booklet' or 'layouts')", cmd);
+    struct options o = {.command = cmd, .leaflet = {.line_breaking = LINEBREAK_OPTIMAL}};
+    int status = parse_options(argc - 2, argv + 2, &o);
+    if (status == 0) {
+        if (strcmp(cmd, "build") == 0) {
+            if (!o.output)
+                o.output = "out";
+            status = cmd_build(&o);
+        } else {
+            status = cmd_booklet(&o);
+        }
     }
-    return usage_error("unknown command '%s' (try 'build')", cmd);
+    free(o.args);
+    return status;
 }

@@ -1,0 +1,32 @@
+/* booklet: many topics -> one document: a cover, a contents page with page
+ * numbers and links, then each topic from a new (right-hand, when printed
+ * double-sided) page, with running headers, page labels (i, ii, then 1, 2,
+ * ...) and bookmarks booklet -> topic -> headings. */
+#ifndef HANDOUT_BOOKLET_H
+#define HANDOUT_BOOKLET_H
+
+#include "pages.h"
+
+struct arena;
+struct diag;
+struct fontset;
+struct layout;
+struct leaflet_options;
+struct topic;
+
+struct booklet_info {
+    const char *title, *subtitle, *organisation, *date;
+    const char *logo, *logo_file; /* logo path; the file that named it */
+    int logo_line;
+};
+
+/* Sorts topics by front matter `order` (topics without one last), then by
+ * file name: the order of a booklet made from a folder. */
+void booklet_sort(struct topic *topics, int n);
+
+/* Returns 0, or -1 with errors in d. */
+int booklet_build(const struct topic *topics, int n, const struct booklet_info *info, const struct layout *l,
+                  const struct fontset *fs, const struct leaflet_options *o, struct arena *a, struct diag *d,
+                  struct doc *out);
+
+#endif
