@@ -418,7 +418,7 @@ static void para_end_word(struct para *p)
                 box += fs_width(p->ts, p->frags[i].face, cp_start, (int)(q - cp_start), p->frags[i].size);
                 off += (int)(q - cp_start);
                 bool at_end = q == e && i == p->nfrags - 1;
-                bool url_break = url && (cp == '/' || cp == '.' || cp == '-' || cp == '?' || cp == '&');
+                bool url_break = url && (cp == '/' || cp == '.' || cp == '-' || cp == '?' || cp == '&' || cp == '@');
                 bool hyphen = hyph && off < (int)sizeof hy && hy[off - 1];
                 if (at_end || !(url_break || hyphen || too_long))
                     continue;
@@ -426,7 +426,8 @@ static void para_end_word(struct para *p)
                 double hyphen_w = hyphen ? fs_width(p->ts, p->frags[i].face, "-", 1, p->frags[i].size) : 0;
                 int next = cut < p->frags[i].len ? split_frag(p, i, cut) : i + 1;
                 para_item(p, LB_BOX, box, 0, box_start);
-                para_item(p, LB_PENALTY, hyphen_w, url_break || hyphen ? 50 : 2000, next);
+                /* Mid-word breaks cost as much as a nearly empty line: a last resort. */
+                para_item(p, LB_PENALTY, hyphen_w, url_break || hyphen ? 50 : 6000, next);
                 p->items[p->nitems - 1].flagged = hyphen;
                 box = 0;
                 box_start = next;
@@ -888,6 +889,24 @@ static void set_code(struct ts *ts, const char *text, int line)
     emit(ts, top);
     double h = ls->size * ls->leading;
     double asc = fontset_ascent(ts->fs, face) * ls->size, desc = fontset_descent(ts->fs, face) * ls->size;
+    if (strchr(text, '\t')) { /* no font draws a tab: expand to stops of 4 */
+        size_t n = 0, col = 0;
+        for (const char *s = text; *s; s++)
+            n += *s == '\t' ? 4 : 1;
+        char *x = arena_alloc(ts->a, n + 1), *o = x;
+        for (const char *s = text; *s; s++) {
+            if (*s == '\t')
+                do
+                    *o++ = ' ';
+                while (++col % 4);
+            else {
+                *o++ = *s;
+                col = *s == '\n' ? 0 : ((unsigned char)*s & 0xC0) == 0x80 ? col : col + 1;
+            }
+        }
+        *o = '\0';
+        text = x;
+    }
     const char *p = text, *end = text + strlen(text);
     if (end > p && end[-1] == '\n')
         end--;
@@ -925,12 +944,13 @@ static void set_code(struct ts *ts, const char *text, int line)
                 const char *rs = r;
                 uint32_t cp = utf8_next(&r, cut);
                 int f = face_for(ts, face, cp);
-                if (f < 0) {
+                bool missing = f < 0; /* a '?' run of one character */
+                if (missing) {
                     warn_missing(ts, cp);
                     f = face;
                 }
                 const char *re = r;
-                while (re < cut) {
+                while (!missing && re < cut) {
                     const char *t = re;
                     uint32_t c2 = utf8_next(&t, cut);
                     if (face_for(ts, face, c2) != f)
@@ -1161,6 +1181,46 @@ static void cell_widths(struct ts *ts, cmark_node *cell, enum layout_element el,
     para_free(&p);
 }
 
+/* A table too wide for the column, set row by row as "header: value"
+ * lines (large print must not shrink text to make a table fit). */
+static void set_table_as_blocks(struct ts *ts, cmark_node *table, int cols)
+{
+    cmark_node *header = cmark_node_first_child(table);
+    space(ts, ts->l->paragraph_space);
+    bool saved_keep = ts->keep_group;
+    for (cmark_node *row = cmark_node_next(header); row; row = cmark_node_next(row)) {
+        ts->line = source_line(ts->topic, row);
+        struct flow_slab *rule = slab_new(ts, 1);
+        add_line(ts, rule, ts->x, 0.5, ts->w, 0, ts->l->table_border_color, 0.8);
+        rule->keep_with_next = true;
+        emit(ts, rule);
+        space(ts, 4);
+        ts->keep_group = true; /* a row's lines stay together */
+        cmark_node *h = cmark_node_first_child(header), *cell = cmark_node_first_child(row);
+        for (int c = 0; c < cols && cell; c++, cell = cmark_node_next(cell), h = h ? cmark_node_next(h) : NULL) {
+            if (!cmark_node_next(cell) || c == cols - 1)
+                ts->keep_group = saved_keep;
+            struct para p;
+            para_init(&p, ts, ts->w);
+            p.hyphenate = hyphenated_element(ts, EL_TABLE);
+            struct istyle bold = style_of(ts, EL_TABLE);
+            bold.bold = true;
+            if (h) {
+                collect_inlines(&p, h, bold);
+                para_text(&p, &bold, ":", 1);
+                para_space(&p, &bold, " ");
+            }
+            collect_inlines(&p, cell, style_of(ts, EL_TABLE));
+            para_set(&p, &ts->l->style[EL_TABLE]);
+            para_free(&p);
+            space(ts, 2);
+        }
+        ts->keep_group = saved_keep;
+        space(ts, 4);
+    }
+    space(ts, ts->l->style[EL_TABLE].space_after);
+}
+
 static void set_table(struct ts *ts, cmark_node *table)
 {
     int cols = cmark_gfm_extensions_get_table_columns(table);
@@ -1188,6 +1248,12 @@ static void set_table(struct ts *ts, cmark_node *table)
     double sum_nat = 0, sum_min = 0;
     for (int c = 0; c < cols; c++)
         sum_nat += natural[c], sum_min += minimum[c];
+    if (sum_min > avail) {
+        /* Too wide even with every word whole: never shrink the text. */
+        free(natural), free(minimum), free(width);
+        set_table_as_blocks(ts, table, cols);
+        return;
+    }
     for (int c = 0; c < cols; c++) {
         if (sum_nat <= avail)
             width[c] = natural[c] + (avail - sum_nat) * natural[c] / sum_nat;

@@ -49,6 +49,8 @@ static const char usage_text[] =
     "                            under 16 pt, 1.5 line spacing, no italics, one column\n"
     "      --impose saddle       booklet: print two pages a side on sheets twice the\n"
     "                            size, in saddle-stitch order (also set by a layout)\n"
+    "      --no-impose           write the logical pages one to a sheet, even when\n"
+    "                            the layout imposes (a proof to read on screen)\n"
     "      --creep LENGTH        with saddle imposition: move inner pages toward the\n"
     "                            fold by LENGTH per sheet (e.g. 0.2mm, 0.5pt)\n"
     "      --line-breaking MODE  optimal (default: even line lengths over the whole\n"
@@ -532,6 +534,8 @@ static int parse_options(int argc, char **argv, struct options *o)
             if (!v || strcmp(v, "saddle") != 0)
                 return usage_error("--impose takes 'saddle', not '%s'", v ? v : "");
             o->impose_saddle = true;
+        } else if (IS("--no-impose", "--no-impose")) {
+            o->leaflet.no_impose = true;
         } else if (IS("--creep", "--creep")) {
             const char *v = VALUE();
             double c = v ? parse_length(v) : -1;

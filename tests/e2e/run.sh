@@ -94,5 +94,93 @@ run_handout build "$tmp/empty" -o "$tmp/x"
 run_handout build "$FIX/good.md" -o /proc/handout-cannot-write
 [ $status -eq 1 ] && has "error" && ok "unwritable output folder" || fail "unwritable output folder" "$(cat "$tmp/err")"
 
+# --- layouts: every layout builds every topic; sizes; large print ---------
+run_handout layouts
+[ $status -eq 0 ] && [ "$(grep -c . "$tmp/out")" -eq "$(ls layouts/*.yaml | wc -l)" ] \
+  && ok "layouts lists every layout" || fail "layouts lists every layout" "$(cat "$tmp/out" "$tmp/err")"
+declare -A paper=([a4]="595.276 x 841.89" [a5]="419.528 x 595.276" [letter]="612 x 792"
+  [a4-two-column]="595.276 x 841.89" [large-print]="595.276 x 841.89" [trifold-dl]="841.89 x 595.276"
+  [a5-booklet]="841.89 x 595.276")
+for yaml in layouts/*.yaml; do
+  l=$(basename "$yaml" .yaml)
+  for lp in "" --large-print; do
+    dir="$tmp/l/$l$lp"
+    run_handout build -q -l "$l" $lp content/ -o "$dir"
+    bad=""
+    imposed=""
+    case $l in trifold-dl|a5-booklet)
+      # Sheets are not in reading order: read the text from the logical pages.
+      imposed=1; "$HANDOUT" build -q -l "$l" $lp --no-impose content/ -o "$dir-logical" 2>/dev/null;;
+    esac
+    for md in content/*.md; do
+      name=$(basename "$md" .md); pdf="$dir/$name.pdf"
+      if [ ! -s "$pdf" ]; then
+        # A folded leaflet has six panels: a longer topic is refused, never shrunk.
+        grep -qF "$md: error: the content needs" "$tmp/err" && grep -qF "use a larger layout such as 'a5'" "$tmp/err" \
+          || bad="$bad\n$name: not built: $(grep -F "$md" "$tmp/err")"
+        continue
+      fi
+      pdfinfo "$pdf" | grep -q "Page size: *${paper[$l]} pts" || bad="$bad\n$name: page size $(pdfinfo "$pdf" | grep 'Page size')"
+      opts=(--paper any)
+      [ -n "$lp" ] && opts+=(--min-font 16)
+      if [ -n "$imposed" ]; then
+        r=$(python3 tests/e2e/check_pdf.py "$pdf" "$md" "${opts[@]}" --no-text --no-outline) || bad="$bad\n$r"
+        pdf="$dir-logical/$name.pdf"
+      fi
+      r=$(python3 tests/e2e/check_pdf.py "$pdf" "$md" "${opts[@]}") || bad="$bad\n$r"
+    done
+    [ -z "$bad" ] && ok "layout $l$lp: every topic" || fail "layout $l$lp: every topic" "$(printf "$bad")"
+  done
+done
+ls "$tmp/l/trifold-dl"/*.pdf >/dev/null 2>&1 && ok "tri-fold builds the seed leaflet" || fail "tri-fold builds the seed leaflet"
+# Every topic's body under one front matter: far more than six panels.
+{ printf -- '---\ntitle: Everything at once\n---\n'
+  for md in content/*.md; do awk 'NR == 1 && /^---$/ { fm = 1; next } fm && /^---$/ { fm = 0; next } !fm' "$md"; done
+} > "$tmp/long-topic.md"
+cp -r content/images "$tmp/"
+run_handout build -q -l trifold-dl "$tmp/long-topic.md" -o "$tmp/tf"
+[ $status -eq 1 ] && has "$tmp/long-topic.md: error: the content needs" && has "page(s) too many" \
+  && [ ! -e "$tmp/tf/long-topic.pdf" ] && ok "tri-fold overflow: error with how much, no PDF" \
+  || fail "tri-fold overflow: error with how much, no PDF" "$(cat "$tmp/err")"
+seed=content/refractory-neuroendocrine-tumours.md
+run_handout build -q -l trifold-dl --no-impose "$seed" -o "$tmp/tfl"
+check "tri-fold panel order" python3 tests/e2e/check_imposed.py "$tmp/tfl/refractory-neuroendocrine-tumours.pdf" \
+  "$tmp/l/trifold-dl/refractory-neuroendocrine-tumours.pdf" trifold
+cover=$(pdftotext -f 1 -l 1 -x 562 -y 0 -W 279 -H 595 "$tmp/l/trifold-dl/refractory-neuroendocrine-tumours.pdf" -)
+back=$(pdftotext -f 1 -l 1 -x 281 -y 0 -W 279 -H 595 "$tmp/l/trifold-dl/refractory-neuroendocrine-tumours.pdf" -)
+echo "$cover" | grep -q "Refractory" && echo "$back" | grep -q "ONC-0142" && echo "$back" | grep -q "Review by" \
+  && ok "tri-fold cover and back panel" || fail "tri-fold cover and back panel" "cover: $cover / back: $back"
+run_handout build -l tests/unit/layouts/bad-unit.yaml "$seed" -o "$tmp/bl"
+[ $status -eq 1 ] && grep -qE "^tests/unit/layouts/bad-unit.yaml:[0-9]+:[0-9]+: error: " "$tmp/err" && [ ! -e "$tmp/bl" ] \
+  && ok "bad layout: file:line:col, nothing built" || fail "bad layout: file:line:col, nothing built" "$(cat "$tmp/err")"
+run_handout build -l no-such-layout "$seed" -o "$tmp/bl"
+[ $status -eq 1 ] && has "no-such-layout" && ok "unknown layout name" || fail "unknown layout name" "$(cat "$tmp/err")"
+
+# --- booklets -------------------------------------------------------------
+order=$(python3 -c "
+import re, glob
+fs = sorted(glob.glob('content/*.md'), key=lambda f: (int(re.search(r'^order:\s*(-?\d+)', open(f).read(), re.M).group(1)), f))
+print(' '.join(fs))")
+run_handout booklet content/ -o "$tmp/bk/booklet.pdf"
+[ $status -eq 0 ] && has "booklet: $(ls content/*.md | wc -l) topics" && ok "booklet of content/" || fail "booklet of content/" "$(cat "$tmp/err")"
+check "booklet: contents numbers, labels, outline, links" python3 tests/e2e/check_booklet.py "$tmp/bk/booklet.pdf" "Patient information" $order
+check "booklet: structure, fonts, text" python3 tests/e2e/check_pdf.py "$tmp/bk/booklet.pdf" "$seed" --title "Patient information"
+run_handout booklet tests/e2e/fixtures/booklet.yaml -o "$tmp/bk/pack.pdf"
+check "booklet from a manifest" python3 tests/e2e/check_booklet.py "$tmp/bk/pack.pdf" "Your treatment pack" \
+  content/taking-capecitabine-at-home.md content/managing-fatigue.md content/refractory-neuroendocrine-tumours.md
+pdfimages -list "$tmp/bk/pack.pdf" 2>/dev/null | awk 'NR>2 && $1==1' | grep -q . && ok "manifest logo on the cover" || fail "manifest logo on the cover"
+run_handout booklet -q --large-print content/ -o "$tmp/bk/large.pdf"
+check "large-print booklet: nothing under 16 pt" python3 tests/e2e/check_pdf.py "$tmp/bk/large.pdf" "$seed" --min-font 16 --title "Patient information"
+check "large-print booklet: contents and outline" python3 tests/e2e/check_booklet.py "$tmp/bk/large.pdf" "Patient information" $order
+run_handout booklet -q -l tests/e2e/fixtures/a5-double-sided.yaml content/ -o "$tmp/bk/a5.pdf"
+check "double-sided booklet: topics start on right-hand pages" python3 tests/e2e/check_booklet.py "$tmp/bk/a5.pdf" "Patient information" $order --double-sided
+run_handout booklet -q -l tests/e2e/fixtures/a5-double-sided.yaml --impose saddle content/ -o "$tmp/bk/a5-print.pdf"
+check "saddle imposition: each half-sheet holds the right page" python3 tests/e2e/check_imposed.py "$tmp/bk/a5.pdf" "$tmp/bk/a5-print.pdf" saddle
+run_handout booklet -q -l a5-booklet --creep 0.3mm content/ -o "$tmp/bk/creep.pdf"
+[ $status -eq 0 ] && pdfinfo "$tmp/bk/creep.pdf" | grep -q "841.89 x 595.276" && ok "a5-booklet layout with creep" || fail "a5-booklet layout with creep" "$(cat "$tmp/err")"
+run_handout booklet content/ -o content/refractory-neuroendocrine-tumours.md
+[ $status -eq 1 ] && has "would overwrite the input" && ok "booklet refuses to overwrite an input" || fail "booklet refuses to overwrite an input" "$(cat "$tmp/err")"
+git diff --quiet -- content/ 2>/dev/null && ok "content/ untouched" || fail "content/ untouched"
+
 echo "e2e: $passed passed, $failed failed"
 [ $failed -eq 0 ]

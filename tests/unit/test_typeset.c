@@ -304,6 +304,22 @@ static void hyphenation_is_opt_in(void **state)
     assert_null(strstr(h, "-|"));
 }
 
+static void wide_table_becomes_blocks_in_large_print(void **state)
+{
+    struct fixture *f = *state;
+    layout_apply_large_print(&f->l);
+    set(f, "| Medicine | Monday | Tuesday | Wednesday | Thursday | Friday | Saturday | Sunday |\n"
+           "|---|---|---|---|---|---|---|---|\n| Capecitabine | 500 mg | none | 500 mg | none | 500 mg | none | none |\n");
+    contains(f, "Medicine: Capecitabine|Monday: 500 mg|Tuesday: none|");
+    /* The same table fits as a grid at 11 pt. */
+    source_free(&f->t);
+    f->l = base_layout;
+    f->l.show_title_block = false;
+    set(f, "| Medicine | Monday | Tuesday | Wednesday | Thursday | Friday | Saturday | Sunday |\n"
+           "|---|---|---|---|---|---|---|---|\n| Capecitabine | 500 mg | none | 500 mg | none | 500 mg | none | none |\n");
+    contains(f, "MedicineMondayTuesdayWednesdayThursdayFridaySaturdaySunday|");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -313,6 +329,7 @@ int main(void)
         T(footnotes_at_the_end), T(code_keeps_spaces_and_wraps), T(long_word_breaks_inside_column),
         T(raw_html_warns_and_prints), T(missing_glyph_warns), T(missing_image_is_an_error),
         T(large_print_has_no_italics_or_small_text), T(hard_break_and_strike), T(pagebreak_hint), T(hyphenation_is_opt_in),
+        T(wide_table_becomes_blocks_in_large_print),
 #undef T
     };
     return cmocka_run_group_tests_name("typeset", tests, group_setup, group_teardown);
