@@ -68,7 +68,9 @@ static const char usage_text[] =
     "  HANDOUT_DATA              folder holding fonts/ and layouts/ (default: the\n"
     "                            folder above the program, e.g. the repository)\n"
     "\n"
-    "Exit status: 0 all built, 1 an input had an error, 2 bad usage.\n";
+    "Exit status: 0 all built, 1 an input had an error, 2 bad usage, 130\n"
+    "interrupted (SIGINT/SIGTERM: the PDFs being written are finished, no more\n"
+    "are started, and no partial file is left).\n";
 
 struct options {
     const char *command, *output, *layout;
@@ -78,6 +80,26 @@ struct options {
     const char **args;
     int nargs;
 };
+
+/* SIGINT/SIGTERM/SIGHUP: finish the PDFs being written (milliseconds), start
+ * no more, exit 130. A write is never cut off, so no temporary file or
+ * half-written PDF is left behind. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    interrupted = sig;
+}
+
+static void catch_signals(void)
+{
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -320,7 +342,10 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&b->lock);
         if (i < 0)
             return NULL;
-        build_one(b, &b->jobs[i]);
+        if (interrupted)
+            b->jobs[i].pages = -2; /* not started */
+        else
+            build_one(b, &b->jobs[i]);
         pthread_mutex_lock(&b->lock);
         b->jobs[i].done = true;
         pthread_cond_broadcast(&b->changed);
@@ -371,6 +396,8 @@ static int cmd_build(const struct options *o)
         struct job *j = &b.jobs[i];
         diag_print(&j->diag, stderr);
         diag_free(&j->diag);
+        if (j->pages == -2)
+            continue;
         if (j->pages < 0) {
             failed++;
             continue;
@@ -383,7 +410,9 @@ static int cmd_build(const struct options *o)
     }
     for (int i = 0; i < started; i++)
         pthread_join(tids[i], NULL);
-    if (!o->quiet && in.count > 1)
+    if (interrupted)
+        fprintf(stderr, "handout: interrupted: %d of %d topics built, the rest not started\n", built, in.count);
+    else if (!o->quiet && in.count > 1)
         fprintf(stderr, "handout: %d of %d topics built%s\n", built, in.count, failed ? ", with errors" : "");
     free(tids);
     free(b.jobs);
@@ -391,7 +420,7 @@ static int cmd_build(const struct options *o)
     pthread_cond_destroy(&b.changed);
     setup_free(&s);
     inputs_free(&in);
-    return failed ? 1 : 0;
+    return interrupted ? 130 : failed ? 1 : 0;
 }
 
 /* ---- booklet ---------------------------------------------------------- */
@@ -448,6 +477,8 @@ static int cmd_booklet(const struct options *o)
                 status = make_dir(dir, &d);
             }
             free(dir);
+            if (status == 0 && interrupted)
+                status = -1;
             if (status == 0)
                 status = pdf_write(&doc, s.fonts, out, &d);
             if (status == 0 && !o->quiet)
@@ -462,7 +493,9 @@ static int cmd_booklet(const struct options *o)
     inputs_free(&in);
     setup_free(&s);
     arena_free(a);
-    return status == 0 ? 0 : 1;
+    if (interrupted)
+        fprintf(stderr, "handout: interrupted: booklet not written\n");
+    return interrupted ? 130 : status == 0 ? 0 : 1;
 }
 
 static int cmd_layouts(void)
@@ -568,6 +601,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
+    catch_signals();
     if (argc < 2) {
         fputs(usage_text, stderr);
         return 2;

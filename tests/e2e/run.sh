@@ -156,6 +156,19 @@ run_handout build -l tests/unit/layouts/bad-unit.yaml "$seed" -o "$tmp/bl"
 run_handout build -l no-such-layout "$seed" -o "$tmp/bl"
 [ $status -eq 1 ] && has "no-such-layout" && ok "unknown layout name" || fail "unknown layout name" "$(cat "$tmp/err")"
 
+# --- SIGINT: PDFs being written are finished, none started, nothing partial --
+mkdir -p "$tmp/sig"
+cp -r content/images "$tmp/sig/"
+for i in $(seq 1 200); do cp "$tmp/long-topic.md" "$tmp/sig/t$i.md"; done
+"$HANDOUT" build -q -j 2 "$tmp/sig" -o "$tmp/sig/out" 2>"$tmp/err" & pid=$!
+sleep 0.5; kill -INT $pid; wait $pid; status=$?
+left=$(ls -A "$tmp/sig/out" | grep -v '\.pdf$' || true)
+broken=$(for f in "$tmp/sig/out"/*.pdf; do qpdf --check "$f" >/dev/null 2>&1 || echo "$f"; done)
+n=$(ls "$tmp/sig/out" | wc -l)
+[ $status -eq 130 ] && [ -z "$left" ] && [ -z "$broken" ] && [ "$n" -lt 200 ] && has "interrupted" \
+  && ok "SIGINT: exit 130, $n of 200 built whole, no temporary files" \
+  || fail "SIGINT: exit 130, no temporary files" "status $status, $n built, left: $left, broken: $broken"
+
 # --- booklets -------------------------------------------------------------
 order=$(python3 -c "
 import re, glob
