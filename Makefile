@@ -6,7 +6,7 @@ BUILD    ?= build
 CC       ?= cc
 PKGS      = libcmark-gfm yaml-0.1 harfbuzz harfbuzz-subset
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_XOPEN_SOURCE=700 -Wall -Wextra -Wpedantic -Werror \
+ALL_CFLAGS = $(CFLAGS) -std=c11 -D_XOPEN_SOURCE=700 -Wall -Wextra -Wpedantic -Werror \
             -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lhyphen -lhpdf -lpng -lz -lm -lpthread
 
@@ -19,21 +19,21 @@ SRC      := $(wildcard src/*.c)
 OBJ      := $(SRC:src/%.c=$(BUILD)/obj/%.o)
 UNIT     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all handouts deps test unit e2e sanitize clean
+.PHONY: all handouts deps test unit e2e golden golden-check sanitize clean
 
 all: $(BUILD)/handout
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libhandout.a: $(OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/handout: cmd/handout/main.c $(BUILD)/libhandout.a
-	$(CC) $(CFLAGS) $< $(BUILD)/libhandout.a $(LDFLAGS) $(LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libhandout.a $(LDFLAGS) $(LDLIBS) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhandout.a | $(BUILD)/tests
-	$(CC) $(CFLAGS) $< $(BUILD)/libhandout.a $(LDFLAGS) $(LDLIBS) -lcmocka -o $@
+	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libhandout.a $(LDFLAGS) $(LDLIBS) -lcmocka -o $@
 
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
@@ -57,7 +57,14 @@ unit: $(UNIT)
 e2e: $(BUILD)/handout
 	HANDOUT=$(BUILD)/handout tests/e2e/run.sh
 
-test: unit e2e
+# Golden page lists: `make golden` regenerates them after a deliberate change.
+golden-check: $(BUILD)/handout
+	HANDOUT=$(BUILD)/handout tests/golden/run.sh
+
+golden: $(BUILD)/handout
+	GOLDEN_UPDATE=1 HANDOUT=$(BUILD)/handout tests/golden/run.sh
+
+test: unit golden-check e2e
 
 sanitize:
 	$(MAKE) BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test

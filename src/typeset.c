@@ -69,6 +69,7 @@ struct ts {
     uint32_t warned_cp[64];     /* missing code points already reported */
     int warned_count;
     int nest;                   /* block nesting, bounded to keep the stack small */
+    int skipped;                /* containers not pushed: the stack was full */
     double min_size;            /* no text smaller (large print: 16 pt) */
     struct hyphenate *hyph;     /* NULL: no hyphenation */
 };
@@ -241,9 +242,15 @@ static void push_container(struct ts *ts, double indent_left, double indent_righ
                            double bar_width)
 {
     emit_pending_space(ts);
-    if (ts->depth == MAX_CONTAINERS)
+    if (ts->depth == MAX_CONTAINERS) {
+        ts->skipped++; /* so that pop_container stays paired */
         return;
+    }
     ts->stack[ts->depth++] = (struct container){ts->x, ts->x + ts->w, fill, bar, bar_width};
+    /* Deep nesting stops indenting while a third of the column is left:
+     * text must never be pushed off the page. */
+    if (ts->w - indent_left - indent_right < layout_column_width(ts->l) / 3)
+        indent_left = indent_right = 0;
     ts->x += indent_left;
     ts->w -= indent_left + indent_right;
 }
@@ -251,7 +258,9 @@ static void push_container(struct ts *ts, double indent_left, double indent_righ
 static void pop_container(struct ts *ts, double saved_x, double saved_w)
 {
     ts->pending_space = 0; /* the container's own padding ends it */
-    if (ts->depth > 0)
+    if (ts->skipped > 0)
+        ts->skipped--;
+    else if (ts->depth > 0)
         ts->depth--;
     ts->x = saved_x;
     ts->w = saved_w;
@@ -270,6 +279,7 @@ struct para {
     char *word_text;        /* the previous and current word, for break rules */
     int prev_word_start, prev_word_end;
     bool had_glue;
+    double kept_width;      /* the previous word with those kept to it by break rules */
     double width;           /* line width */
     bool hyphenate;         /* body text only: never headings, code, large print */
 };
@@ -364,7 +374,9 @@ static int split_frag(struct para *p, int i, int bytes)
     b->text += bytes;
     b->len -= bytes;
     a->width = fs_width(p->ts, a->face, a->text, a->len, a->size);
-    b->width = fs_width(p->ts, b->face, b->text, b->len, b->size);
+    /* Widths add up (advances, no kerning): measuring the rest again would
+     * make a 1 MB word quadratic, as it is split after every character. */
+    b->width = fmax(b->width - a->width, 0);
     return i + 1;
 }
 
@@ -382,13 +394,19 @@ static void para_end_word(struct para *p)
     for (int i = start; i < end; i++)
         width += p->frags[i].width;
 
-    /* Glue before this word: breakable unless a rule keeps the two words together. */
+    /* Glue before this word: breakable unless a rule keeps the two words
+     * together, and only while the words so kept still fit on one line. */
+    double kept = width;
     if (p->had_glue && p->nitems > 0 && p->items[p->nitems - 1].kind == LB_GLUE) {
         char prev[256];
         int pn = word_text(p, p->prev_word_start, p->prev_word_end, prev, sizeof prev);
-        if (breakrules_keep_space(prev, (size_t)pn, buf, (size_t)n))
+        double joined = p->kept_width + p->items[p->nitems - 1].width + width;
+        if (joined <= p->width && breakrules_keep_space(prev, (size_t)pn, buf, (size_t)n)) {
             p->items[p->nitems - 1].kind = LB_BOX;
+            kept = joined;
+        }
     }
+    p->kept_width = kept;
 
     bool url = url_like(buf, n);
     bool too_long = width > p->width;
@@ -677,17 +695,16 @@ static void para_set(struct para *p, const struct layout_style *ls)
         }
         struct page_item *run = NULL;
         const struct frag *last = NULL;
-        const char *run_start = NULL, *run_end = NULL; /* the run's text in the source */
         for (int i = from; i < to; i++) {
             if (p->items[i].kind == LB_PENALTY)
                 continue;
             for (int f = p->item_frag[i]; f < p->item_frag[i + 1]; f++) {
                 struct frag *fr = &p->frags[f];
                 if (run && run->face == fr->face && run->size == fr->size && run->fill == fr->color &&
-                    run->y == baseline - fr->rise && run_end == fr->text) {
+                    run->y == baseline - fr->rise) {
+                    /* One run for the whole stretch: fewer operators, smaller PDFs. */
                     run->w += fr->width;
-                    run_end += fr->len;
-                    run->text = arena_strndup(ts->a, run_start, (size_t)(run_end - run_start));
+                    run->text = arena_printf(ts->a, "%s%.*s", run->text, fr->len, fr->text);
                 } else {
                     run = page_item_new(ts->a, PAGE_TEXT);
                     run->x = x;
@@ -697,8 +714,6 @@ static void para_set(struct para *p, const struct layout_style *ls)
                     run->size = fr->size;
                     run->fill = fr->color;
                     run->text = arena_strndup(ts->a, fr->text, (size_t)fr->len);
-                    run_start = fr->text;
-                    run_end = fr->text + fr->len;
                     slab_add(s, run);
                 }
                 if (fr->strike)
@@ -812,9 +827,22 @@ static void set_heading(struct ts *ts, cmark_node *n)
         ts->flow->last->keep_with_next = true;
 }
 
+/* "Take these with you:" introduces what follows: keep it with that. */
+static bool introduces_next(cmark_node *n)
+{
+    cmark_node *last = cmark_node_last_child(n);
+    const char *lit = last && cmark_node_get_type(last) == CMARK_NODE_TEXT ? cmark_node_get_literal(last) : NULL;
+    size_t len = lit ? strlen(lit) : 0;
+    while (len > 0 && lit[len - 1] == ' ')
+        len--;
+    return len > 0 && lit[len - 1] == ':' && cmark_node_next(n) != NULL;
+}
+
 static void set_paragraph(struct ts *ts, cmark_node *n)
 {
     set_inline_block(ts, n, EL_BODY);
+    if (introduces_next(n) && ts->flow->last)
+        ts->flow->last->keep_with_next = true;
     /* Images in the paragraph follow as blocks of their own. */
     cmark_iter *it = cmark_iter_new(n);
     cmark_event_type ev;
@@ -1073,8 +1101,10 @@ static void set_list(struct ts *ts, cmark_node *n, int level)
     int i = 0;
     for (cmark_node *item = cmark_node_first_child(n); item; item = cmark_node_next(item), i++) {
         ts->line = source_line(ts->topic, item);
-        ts->x = saved_x + indent;
-        ts->w = saved_w - indent;
+        /* Deep nesting stops indenting while a third of the column is left. */
+        double step = saved_w - indent >= layout_column_width(ts->l) / 3 ? indent : 0;
+        ts->x = saved_x + step;
+        ts->w = saved_w - step;
         ts->marker_style = style_of(ts, EL_BODY);
         ts->marker_task = 0;
         if (strcmp(cmark_node_get_type_string(item), "tasklist") == 0) {
@@ -1411,11 +1441,22 @@ static void set_block(struct ts *ts, cmark_node *n)
     if (cmark_node_get_start_line(n) > 0)
         ts->line = source_line(ts->topic, n);
     if (ts->nest > MAX_DEPTH) {
-        /* Deeper nesting than any leaflet needs: set the text flat. */
-        if (cmark_node_first_child(n) && cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH)
-            set_blocks(ts, cmark_node_first_child(n));
-        else
-            set_inline_block(ts, n, EL_BODY);
+        /* Deeper nesting than any leaflet needs: set the text flat. Walked
+         * without recursion, so 10 000 levels cannot overflow the stack. */
+        int saved_nest = ts->nest;
+        cmark_iter *it = cmark_iter_new(n);
+        for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+            cmark_node *c = cmark_iter_get_node(it);
+            cmark_node_type ty = cmark_node_get_type(c);
+            if (ev != CMARK_EVENT_ENTER || ty == CMARK_NODE_BLOCK_QUOTE || ty == CMARK_NODE_LIST ||
+                ty == CMARK_NODE_ITEM)
+                continue;
+            ts->nest = MAX_DEPTH; /* a leaf block (paragraph, code, table...): set as usual */
+            set_block(ts, c);
+            ts->nest = saved_nest;
+            cmark_iter_reset(it, c, CMARK_EVENT_EXIT);
+        }
+        cmark_iter_free(it);
         return;
     }
     const char *type = cmark_node_get_type_string(n);
@@ -1436,9 +1477,14 @@ static void set_block(struct ts *ts, cmark_node *n)
         set_list(ts, n, bullet_level(n));
         ts->nest--;
         return;
-    case CMARK_NODE_CODE_BLOCK:
-        set_code(ts, cmark_node_get_literal(n), ts->line + (cmark_node_get_fence_info(n) && strlen(cmark_node_get_fence_info(n)) ? 1 : 0));
+    case CMARK_NODE_CODE_BLOCK: {
+        /* A fenced block's text starts on the line after its fence, info string or not. */
+        int fence_len, fence_off;
+        char fence_ch;
+        set_code(ts, cmark_node_get_literal(n),
+                 ts->line + (cmark_node_get_fenced(n, &fence_len, &fence_off, &fence_ch) ? 1 : 0));
         return;
+    }
     case CMARK_NODE_HTML_BLOCK:
         if (is_pagebreak(cmark_node_get_literal(n))) {
             struct flow_slab *s = slab_new(ts, 0);

@@ -167,7 +167,7 @@ broken=$(for f in "$tmp/sig/out"/*.pdf; do qpdf --check "$f" >/dev/null 2>&1 || 
 n=$(ls "$tmp/sig/out" | wc -l)
 [ $status -eq 130 ] && [ -z "$left" ] && [ -z "$broken" ] && [ "$n" -lt 200 ] && has "interrupted" \
   && ok "SIGINT: exit 130, $n of 200 built whole, no temporary files" \
-  || fail "SIGINT: exit 130, no temporary files" "status $status, $n built, left: $left, broken: $broken"
+  || fail "SIGINT: exit 130, no temporary files" "status $status, $n built, left: $left, broken: $broken, stderr: $(head -c 2000 "$tmp/err")"
 
 # --- booklets -------------------------------------------------------------
 order=$(python3 -c "
