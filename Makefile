@@ -50,6 +50,7 @@ deps:
 handouts: deps
 	$(MAKE) all
 	$(BUILD)/handout build content/ -o out/
+	$(BUILD)/handout booklet content/booklet.yaml -o out/booklet.pdf
 
 unit: $(UNIT)
 	@set -e; for t in $(UNIT); do echo "== $$t"; $$t; done
