@@ -1546,13 +1546,24 @@ int typeset_topic(const struct topic *t, const struct layout *l, const struct fo
     return d->errors > errors ? -1 : 0;
 }
 
+static void ts_init_plain(struct ts *ts, const struct layout *l, const struct fontset *fs, struct arena *a,
+                          struct diag *d, struct flow *out)
+{
+    static const struct typeset_options opt = {LINEBREAK_OPTIMAL};
+    static struct topic none; /* only its path is read, for diagnostics */
+    memset(out, 0, sizeof *out);
+    out->width = layout_column_width(l);
+    *ts = (struct ts){.topic = &none, .l = l, .fs = fs, .opt = &opt, .a = a, .d = d, .flow = out,
+                      .w = out->width, .line = 1, .min_size = l->large_print ? 16 : 0};
+}
+
 struct page_item *typeset_text_line(const struct layout *l, const struct fontset *fs, enum layout_element el,
                                     const char *text, struct arena *a, struct diag *d, double *width)
 {
-    static const struct typeset_options opt = {LINEBREAK_GREEDY};
-    struct flow flow = {0};
-    struct topic none = {.path = NULL};
-    struct ts ts = {.topic = &none, .l = l, .fs = fs, .opt = &opt, .a = a, .d = d, .flow = &flow, .w = 1e9};
+    struct flow flow;
+    struct ts ts;
+    ts_init_plain(&ts, l, fs, a, d, &flow);
+    ts.w = 1e9; /* one line, however long */
     set_line_of_text(&ts, el, text);
     *width = 0;
     struct page_item *head = NULL, *tail = NULL;
@@ -1574,17 +1585,6 @@ struct page_item *typeset_text_line(const struct layout *l, const struct fontset
 }
 
 /* ---- cover, back panel and contents ----------------------------------- */
-
-static void ts_init_plain(struct ts *ts, const struct layout *l, const struct fontset *fs, struct arena *a,
-                          struct diag *d, struct flow *out)
-{
-    static const struct typeset_options opt = {LINEBREAK_OPTIMAL};
-    static struct topic none; /* only its path is read, for diagnostics */
-    memset(out, 0, sizeof *out);
-    out->width = layout_column_width(l);
-    *ts = (struct ts){.topic = &none, .l = l, .fs = fs, .opt = &opt, .a = a, .d = d, .flow = out,
-                      .w = out->width, .line = 1, .min_size = l->large_print ? 16 : 0};
-}
 
 int typeset_cover(const struct typeset_cover *c, const struct layout *l, const struct fontset *fs,
                   struct arena *a, struct diag *d, struct flow *out)
