@@ -13,13 +13,13 @@ LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extension
 # Debian 12 packages needed to build, test and check the output.
 DEB_BUILD = build-essential pkg-config libhpdf-dev libcmark-gfm-dev \
             libcmark-gfm-extensions-dev libyaml-dev libharfbuzz-dev libpng-dev zlib1g-dev libhyphen-dev hyphen-en-gb hyphen-en-us
-DEB_TEST  = libcmocka-dev qpdf poppler-utils mupdf-tools cmark-gfm python3
+DEB_TEST  = libcmocka-dev qpdf poppler-utils mupdf-tools cmark-gfm python3 valgrind time
 
 SRC      := $(wildcard src/*.c)
 OBJ      := $(SRC:src/%.c=$(BUILD)/obj/%.o)
 UNIT     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all handouts deps test unit e2e golden golden-check sanitize clean
+.PHONY: all handouts deps test unit e2e golden golden-check sanitize clean bench bench-typeset
 
 all: $(BUILD)/handout
 
@@ -66,6 +66,19 @@ golden: $(BUILD)/handout
 	GOLDEN_UPDATE=1 HANDOUT=$(BUILD)/handout tests/golden/run.sh
 
 test: unit golden-check e2e
+
+# Benchmarks (tests/bench/): `make bench` builds a synthetic corpus and reports
+# time, instructions, memory and size, and line and page quality;
+# `make bench-typeset` only the line and page quality.
+$(BUILD)/bench/typeset_bench: tests/bench/typeset_bench.c $(BUILD)/libhandout.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DHAVE_FLOW_PARA_LINES -DHAVE_FLOW_FORCED_END $< $(BUILD)/libhandout.a $(LDFLAGS) $(LDLIBS) -o $@
+
+bench: $(BUILD)/handout $(BUILD)/bench/typeset_bench
+	HANDOUT=$(BUILD)/handout TYPESET_BENCH=$(BUILD)/bench/typeset_bench tests/bench/run.sh
+
+bench-typeset: $(BUILD)/bench/typeset_bench
+	TYPESET_BENCH=$(BUILD)/bench/typeset_bench tests/bench/run.sh --typeset-only
 
 sanitize:
 	$(MAKE) BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test

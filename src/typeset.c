@@ -735,6 +735,9 @@ static void para_set(struct para *p, const struct layout_style *ls)
                                     .stroke = PAGE_NO_COLOR, .dest_page = -1};
             slab_add(s, h);
         }
+        s->para_line = li + 1;
+        s->para_lines = lines;
+        s->forced_end = to < p->nitems && p->items[to].kind == LB_PENALTY && p->items[to].penalty <= -LINEBREAK_INF;
         /* Widows and orphans: keep the first and last lines together. */
         int after = lines - 1 - li;
         if (after > 0 && (li + 1 < ts->l->orphans || after < ts->l->widows))

@@ -25,6 +25,8 @@ struct flow_slab {
     int mark_level;         /* > 0: a heading, for the outline */
     const char *mark_title;
     const struct flow_slab *repeat_header; /* table rows: header row to repeat after a break */
+    int para_line, para_lines; /* text lines: line (from 1) of its paragraph and how many; else 0 */
+    bool forced_end;        /* the line ends at a hard line break */
     struct flow_slab *next;
 };
 
