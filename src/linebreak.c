@@ -12,6 +12,8 @@
 /* Extra cost when two lines in a row end at flagged (hyphen) breaks. In
  * badness units a line 45% empty costs about 2000. */
 enum { LINEBREAK_FLAG_DEMERIT = 2000 };
+/* At most two hyphenated lines in a row: a third costs more than any line. */
+#define LINEBREAK_THIRD_FLAG 1e12
 
 /* Most breakpoints one line may span in total fit. A line of 512 break
  * opportunities (a URL at 2pt a character) is far beyond any real page;
@@ -140,9 +142,9 @@ static int lb_collect(struct lb_ctx *x)
 static int lb_greedy(struct lb_ctx *x, int *breaks)
 {
     const struct lb_cand *c = x->c;
-    int lines = 0, b = 0, last = x->nc - 1;
+    int lines = 0, b = 0, last = x->nc - 1, hyphenated = 0;
     while (b != last) {
-        int fit = -1, short_fit = -1, take = -1, k;
+        int fit = -1, plain_fit = -1, short_fit = -1, take = -1, k;
         for (k = b + 1; k <= last; k++) {
             double base = c[k].end - c[b].start;
             if (base > x->width + x->eps)
@@ -150,15 +152,17 @@ static int lb_greedy(struct lb_ctx *x, int *breaks)
             struct lb_end e = lb_end_of(x, k);
             if (!e.forced && !lb_has_box(x, b, k))
                 continue;
-            if (base + e.pw <= x->width + x->eps)
+            if (base + e.pw <= x->width + x->eps) {
                 fit = k;
-            else if (short_fit < 0)
+                if (!e.flagged)
+                    plain_fit = k;
+            } else if (short_fit < 0)
                 short_fit = k; /* fits but for its hyphen */
             if (e.forced)
                 break;
         }
         if (fit >= 0)
-            take = fit;
+            take = hyphenated >= 2 && lb_end_of(x, fit).flagged && plain_fit >= 0 ? plain_fit : fit;
         else if (short_fit >= 0)
             take = short_fit;
         else {
@@ -169,6 +173,7 @@ static int lb_greedy(struct lb_ctx *x, int *breaks)
             take = k <= last ? k : last;
         }
         breaks[lines++] = c[take].pos;
+        hyphenated = lb_end_of(x, take).flagged ? hyphenated + 1 : 0;
         b = take;
     }
     return lines;
@@ -239,8 +244,12 @@ static int lb_optimal(struct lb_ctx *x, int *breaks)
             if (slack < -x->eps)
                 continue;
             double cost = cj->best + (e.forced ? 0 : slack * slack * scale2);
-            if (cj->flagged)
+            if (cj->flagged) {
                 cost += flag_cost;
+                /* A third hyphenated line in a row only if nothing else fits. */
+                if (e.flagged && act[a] > 0 && c[cj->prev].flagged)
+                    cost += LINEBREAK_THIRD_FLAG;
+            }
             if (cost <= best) {
                 best = cost;
                 prev = act[a];

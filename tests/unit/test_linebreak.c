@@ -248,6 +248,19 @@ static void test_consecutive_hyphens_avoided(void **state)
     assert_breaks(br, run(p, n, 10, LINEBREAK_OPTIMAL, br), (int[]){ 3, 9, 11 }, 3);
 }
 
+/* Two hyphenated lines, then a third that would fit exactly at a hyphen:
+ * both breakers end it at the space instead (at most two in a row). Without
+ * that rule total fit would take the hyphen: 2 x 2000 demerits < 2000 plus
+ * a line 60 % empty. */
+static void test_at_most_two_hyphens_in_a_row(void **state)
+{
+    (void)state;
+    struct lb_item p[] = { BOX(9), HYPHEN(1), BOX(9), HYPHEN(1), BOX(4), GLUE(1), BOX(4), HYPHEN(1), BOX(5) };
+    int n = COUNT(p), br[10];
+    for (int m = 0; m < 2; m++)
+        assert_breaks(br, run(p, n, 10, both_modes[m], br), (int[]){ 1, 3, 5, 9 }, 4);
+}
+
 /* Penalty values add to the cost: a costly hyphen loses to ragged lines. */
 static void test_penalty_value_counts(void **state)
 {
@@ -455,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_glue_after_break_dropped),
         cmocka_unit_test(test_hyphen_width_only_when_broken),
         cmocka_unit_test(test_consecutive_hyphens_avoided),
+        cmocka_unit_test(test_at_most_two_hyphens_in_a_row),
         cmocka_unit_test(test_penalty_value_counts),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_property_optimal_beats_greedy),
