@@ -150,6 +150,7 @@ bool fontset_has(const struct fontset *fs, int face, uint32_t cp) { return file_
 double fontset_advance(const struct fontset *fs, int face, uint32_t cp) { return file_advance(fs->faces[face], cp); }
 double fontset_ascent(const struct fontset *fs, int face) { return fs->faces[face]->ascent; }
 double fontset_descent(const struct fontset *fs, int face) { return fs->faces[face]->descent; }
+hb_face_t *fontset_hb_face(const struct fontset *fs, int face) { return fs->faces[face]->face; }
 
 double fontset_width(const struct fontset *fs, int face, const char *s, int len)
 {

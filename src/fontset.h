@@ -8,6 +8,7 @@
 
 struct diag;
 struct fontset;
+struct hb_face_t;
 
 /* Loads faces; face i is paths[i]. The same path loaded twice is shared.
  * Returns NULL (with diagnostics) if any file cannot be used. */
@@ -24,5 +25,9 @@ double fontset_advance(const struct fontset *fs, int face, uint32_t cp);
 double fontset_width(const struct fontset *fs, int face, const char *s, int len);
 double fontset_ascent(const struct fontset *fs, int face);   /* em, > 0 */
 double fontset_descent(const struct fontset *fs, int face);  /* em, > 0 */
+/* The face's file as parsed at load, borrowed: pdf subsets it once per
+ * document without reading the file again. HarfBuzz faces are safe to use
+ * from several threads at once; do not change it. */
+struct hb_face_t *fontset_hb_face(const struct fontset *fs, int face);
 
 #endif

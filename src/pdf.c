@@ -3,25 +3,44 @@
  * Everything libharu-specific lives here. Quirks of that version worked
  * around below (each measured, see the notes at the functions):
  *  - its ToUnicode CMap uses `cidrange`, which maps nothing for a ToUnicode
- *    CMap (ISO 32000-1 §9.10.3): the stream is rewritten with bfrange/bfchar;
- *  - it keeps only one level of composite-glyph components, so a glyph built
- *    from a composite (Ǻ, ǖ, …) loses outlines: fonts are subset by HarfBuzz
- *    first (which closes over composites) and every glyph of the subset kept;
+ *    CMap (ISO 32000-1 §9.10.3): one bfrange map is written instead;
+ *  - it keeps only one level of composite-glyph components, and copies 13
+ *    TrueType tables whether a PDF needs them or not: fonts are subset by
+ *    HarfBuzz (which closes over composites) and that subset, with only the
+ *    tables a PDF reader uses, is embedded as it is;
  *  - its PNG loader abort()s the process on a corrupt file (through libpng),
  *    rejects interlaced files and truncates 16-bit ones: PNGs are decoded
  *    here with libpng's simplified API and passed as raw samples;
- *  - HPDF_Destination_SetXYZ refuses zoom 0 ("keep"): the array is rebuilt
- *    as [page /XYZ 0 top null];
+ *  - HPDF_Destination_SetXYZ refuses zoom 0 ("keep"): destinations are
+ *    built as [page /XYZ 0 top null];
  *  - HPDF_SaveToFile gives no control over fsync or partial writes: the
  *    document is saved to memory and written out here.
+ *
+ * Size: a leaflet is small enough to email: the two-page seed leaflet is
+ * 10.9 KB with both fonts embedded (14 KB from libharu as it comes), the
+ * 50-topic benchmark booklet 323 KB (720 KB). What it takes, each measured
+ * (see the notes at the functions): simple WinAnsi fonts where the text
+ * allows (one byte a character instead of four hex digits), font programs
+ * with only the tables a reader uses, one ToUnicode map for all fonts,
+ * short W and Widths arrays, pieces of a link merged into one annotation a
+ * line, destinations as direct arrays, resources and page size inherited
+ * from the page tree, positions on a 1/16 pt grid, text runs that continue
+ * one another drawn without a move, rules and boxes drawn before the text
+ * when nothing changes, and streams deflated at zlib's best level.
+ * What remains is mostly the text itself, and libharu's structure: every
+ * outline item, link, page and stream is an object of its own (PDF 1.4,
+ * no object streams), and a stream's /Length is an object too.
  */
 #include "pdf.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <hb-ot.h>
 #include <hb-subset.h>
 #include <hb.h>
 #include <hpdf.h>
+#include <hpdf_annotation.h>
+#include <limits.h>
 #include <math.h>
 #include <png.h>
 #include <stdarg.h>
@@ -32,6 +51,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "diag.h"
 #include "fontset.h"
@@ -46,12 +66,31 @@ struct font_slot {
     uint8_t cps[BMP / 8];   /* code points drawn with it */
     int missing;            /* code points the face has no glyph for */
     uint32_t first_missing;
+    uint32_t max_cp;        /* highest code point drawn */
     HPDF_Font font;
+    hb_blob_t *program;     /* the font program embedded (FontFile2) */
+    int simple;             /* a TrueType font with WinAnsiEncoding, not Type0 */
 };
 
 struct image_slot {
     const char *path;
     HPDF_Image image;
+};
+
+/* A link annotation: the page items of one link on one line, merged. */
+struct link {
+    int page;
+    double x0, y0, x1, y1;
+    const char *uri;        /* or NULL: a link inside the document */
+    int dest_page;
+    double dest_y;
+};
+
+/* A URI action, shared by the links to the same address. */
+struct action {
+    const char *uri;
+    int uses;
+    HPDF_Dict dict;
 };
 
 struct pdf_ctx {
@@ -69,11 +108,29 @@ struct pdf_ctx {
     int nimages, cap_images;
     HPDF_Page *pages;
     HPDF_Encoder utf8;
+    HPDF_Dict res_fonts;     /* the page tree's resources, shared */
+    HPDF_Dict res_xobjects;
+    struct link *links;
+    int nlinks, cap_links;
+    struct action *actions;
+    int nactions;
     char *scratch;           /* cleaned UTF-8 text */
     size_t scratch_cap;
+    char *run;               /* text waiting to be drawn */
+    size_t run_len, run_cap;
     int bad_text;            /* characters left out */
     uint32_t first_bad;
 };
+
+/* Positions are written on a 1/16 pt grid: at most 1/32 pt (0.011 mm, half
+ * a 1200 dpi printer dot) from the layout's. Such numbers have few digits,
+ * and libharu's float arithmetic on them is exact, so its relative moves
+ * print without noise ("16.8125", not "16.79999"); the 50-topic booklet is
+ * 8 KB smaller so. */
+static double grid(double v)
+{
+    return floor(v * 16 + 0.5) / 16;
+}
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -224,11 +281,79 @@ static int plain_ascii(const char *s)
     return 1;
 }
 
+/* ---- libharu objects ---------------------------------------------------- */
+
+/* The status of libharu's internal calls, which set the error without
+ * calling the handler. */
+static int hpdf_failed(struct pdf_ctx *c, HPDF_STATUS r)
+{
+    if (r == HPDF_OK && HPDF_GetError(c->pdf) == HPDF_OK)
+        return 0;
+    if (!c->err) {
+        c->err = HPDF_GetError(c->pdf) ? HPDF_GetError(c->pdf) : r;
+        c->detail = HPDF_GetErrorDetail(c->pdf);
+    }
+    return 1;
+}
+
+static void dict_remove(HPDF_Dict dict, const char *key)
+{
+    for (HPDF_UINT i = 0; i < dict->list->count; i++) {
+        HPDF_DictElement e = HPDF_List_ItemAt(dict->list, i);
+        if (strcmp(e->key, key) == 0) {
+            HPDF_Dict_RemoveElement(dict, key);
+            return;
+        }
+    }
+}
+
+/* Replaces a stream's data. */
+static HPDF_STATUS stream_set(HPDF_Dict dict, const void *data, size_t len)
+{
+    HPDF_MemStream_FreeData(dict->stream);
+    return len ? HPDF_Stream_Write(dict->stream, data, (HPDF_UINT)len) : HPDF_OK;
+}
+
 /* ---- fonts ------------------------------------------------------------- */
 
 static int has_cp(const struct font_slot *s, uint32_t cp)
 {
     return (s->cps[cp >> 3] >> (cp & 7)) & 1;
+}
+
+/* WinAnsiEncoding (ISO 32000-1 Annex D) beyond ASCII and Latin-1: the
+ * code points of 0x80..0x9F. */
+static const uint16_t winansi_high[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+    0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
+};
+
+/* The WinAnsiEncoding code of a code point, or -1. */
+static int winansi_code(uint32_t cp)
+{
+    if ((cp >= 0x20 && cp <= 0x7E) || (cp >= 0xA0 && cp <= 0xFF))
+        return (int)cp;
+    for (int i = 0; i < 32; i++)
+        if (winansi_high[i] == cp && cp)
+            return 0x80 + i;
+    return -1;
+}
+
+/* Rewrites cleaned UTF-8 text, in place, as WinAnsiEncoding bytes (every
+ * code point of a simple font has one). */
+static void to_winansi(char *t)
+{
+    const unsigned char *p = (const unsigned char *)t;
+    char *o = t;
+    while (*p) {
+        uint32_t cp;
+        p += utf8_next(p, &cp);
+        int b = winansi_code(cp);
+        *o++ = (char)(b > 0 ? b : '?');
+    }
+    *o = '\0';
 }
 
 /* Finds the slot of every face used by text and the code points each draws. */
@@ -275,6 +400,8 @@ static int collect_fonts(struct pdf_ctx *c)
                 if (s->cps[cp >> 3] & bit)
                     continue;
                 s->cps[cp >> 3] |= bit;
+                if (cp > s->max_cp)
+                    s->max_cp = cp;
                 if (!fontset_has(c->fs, it->face, cp) && !s->missing++)
                     s->first_missing = cp;
             }
@@ -289,313 +416,542 @@ static int collect_fonts(struct pdf_ctx *c)
     return 0;
 }
 
-/* Makes a subset of the font with just the code points used (plus the
- * glyphs their composites need), in a private temporary file. Returns its
- * malloc'd path, or NULL (with a warning) to fall back to the whole file.
- * libharu copies only its 13 TrueType tables (OS/2 cmap cvt fpgm glyf head
- * hhea hmtx loca maxp name post prep), so the layout tables are dropped too:
- * keeping GSUB would pull ligatures and alternates into the glyph closure. */
-static char *subset_font(struct pdf_ctx *c, const struct font_slot *s)
+/* The width of a code point in the PDF, in 1/1000 em: the advance the
+ * layout used, rounded. Code points the face lacks are 0 wide there too. */
+static int cp_width(const struct pdf_ctx *c, const struct font_slot *s, uint32_t cp)
 {
+    return (int)lround(fontset_advance(c->fs, s->face, cp) * 1000);
+}
+
+/* The width of cleaned text in the PDF, in 1/1000 em. */
+static long text_width(const struct pdf_ctx *c, const struct font_slot *s, const char *t)
+{
+    long w = 0;
+    const unsigned char *p = (const unsigned char *)t;
+    while (*p) {
+        uint32_t cp;
+        p += utf8_next(p, &cp);
+        w += cp_width(c, s, cp);
+    }
+    return w;
+}
+
+/* Subsets the face to the code points drawn (plus the glyphs their
+ * composites need), from the face fontset parsed once for the whole run.
+ * Gives two fonts with the same glyphs: *metrics, with the tables libharu
+ * reads when it loads a font (cmap, hmtx, OS/2, name, post, ...), and
+ * *program, the one embedded, with only the tables a PDF reader uses
+ * (PDF 1.7 reference §5.8: glyf, loca, head, hhea, hmtx, maxp; cvt, fpgm
+ * and prep only for hinting, which is dropped: PDF viewers do not run it).
+ * A Type0 font's codes reach the glyphs through the CIDToGIDMap, so it
+ * needs no cmap; a simple font's do through the cmap. Leaving out name,
+ * post and OS/2 (and cmap) saves about 300 bytes a font after deflate.
+ * If HarfBuzz cannot subset it, both are the whole file, with a warning. */
+static int subset_font(struct pdf_ctx *c, const struct font_slot *s, hb_blob_t **metrics, hb_blob_t **program)
+{
+    /* Layout tables: keeping GSUB would pull ligatures and alternates into
+     * the glyph closure. */
     static const char drop[][4] = {"GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "kern",
                                    "morx", "mort", "kerx", "feat", "trak", "DSIG", "hdmx",
                                    "LTSH", "VDMX", "PCLT", "gasp", "meta", "STAT"};
-    char *tmp = NULL;
-    struct errbuf eb;
-    const char *why = "cannot read the font file";
-    hb_blob_t *blob = hb_blob_create_from_file_or_fail(s->path);
-    hb_face_t *face = NULL, *sub = NULL;
-    hb_blob_t *out = NULL;
-    hb_subset_input_t *in = NULL;
-    if (!blob)
-        goto done;
-    face = hb_face_create(blob, 0);
-    why = "out of memory";
-    if (!(in = hb_subset_input_create_or_fail()))
-        goto done;
+    static const char embed[][4] = {"glyf", "head", "hhea", "hmtx", "loca",
+                                    "maxp", "cvt ", "fpgm", "prep", "cmap"};
+    /* A simple font reaches its glyphs through the cmap (by the code's
+     * glyph name's Unicode value), so it keeps its cmap. */
+    size_t nembed = sizeof embed / sizeof embed[0] - !s->simple;
+    hb_face_t *face = fontset_hb_face(c->fs, s->face);
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    hb_face_t *sub = NULL, *builder = NULL;
+    *metrics = *program = NULL;
+    if (!in)
+        return fail(c, "out of memory");
     hb_set_t *u = hb_subset_input_unicode_set(in);
-    for (uint32_t cp = 0; cp < BMP; cp++)
+    for (uint32_t cp = 0x20; cp <= s->max_cp; cp++)
         if (has_cp(s, cp))
             hb_set_add(u, cp);
+    /* WinAnsiEncoding names 0xA0 and 0xAD "space" and "hyphen": readers
+     * look those up as U+0020 and U+002D. */
+    if (s->simple && has_cp(s, 0xA0))
+        hb_set_add(u, 0x20);
+    if (s->simple && has_cp(s, 0xAD))
+        hb_set_add(u, 0x2D);
     hb_set_t *tables = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
         hb_set_add(tables, HB_TAG(drop[i][0], drop[i][1], drop[i][2], drop[i][3]));
-    /* The names libharu reads (family, style, full and PostScript name)
-     * and the copyright notice; not the version strings or unique ID. */
+    /* libharu reads the PostScript name and the style (IDs 6 and 2). */
     hb_set_t *names = hb_subset_input_set(in, HB_SUBSET_SETS_NAME_ID);
     hb_set_clear(names);
-    static const unsigned keep_names[] = {0, 1, 2, 4, 6};
-    for (size_t i = 0; i < sizeof keep_names / sizeof keep_names[0]; i++)
-        hb_set_add(names, keep_names[i]);
-    /* PDF viewers do not run TrueType hinting programs. */
+    hb_set_add(names, 2);
+    hb_set_add(names, 6);
     hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
-    why = "HarfBuzz could not subset it";
-    if (!(sub = hb_subset_or_fail(face, in)))
-        goto done;
-    out = hb_face_reference_blob(sub);
-    unsigned len = 0;
-    const char *data = hb_blob_get_data(out, &len);
-    if (!len)
-        goto done;
-
-    const char *dir = getenv("TMPDIR");
-    if (!dir || !*dir)
-        dir = "/tmp";
-    size_t n = strlen(dir) + 32;
-    tmp = malloc(n);
-    why = "out of memory";
-    if (!tmp)
-        goto done;
-    snprintf(tmp, n, "%s/handout-font-XXXXXX", dir);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        why = errstr(errno, &eb);
-        free(tmp);
-        tmp = NULL;
-        goto done;
-    }
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        off += (size_t)w;
-    }
-    if (close(fd) != 0 || off != len) {
-        why = "cannot write a temporary file";
-        unlink(tmp);
-        free(tmp);
-        tmp = NULL;
-    }
-done:
-    if (!tmp)
-        diag_add(c->d, DIAG_WARNING, c->path, 0, 0, "font %s embedded whole: %s", s->path, why);
-    hb_blob_destroy(out);
-    hb_face_destroy(sub);
+    sub = hb_subset_or_fail(face, in);
     hb_subset_input_destroy(in);
-    hb_face_destroy(face);
-    hb_blob_destroy(blob);
-    return tmp;
-}
-
-/* Looks key up in a libharu dictionary without raising an error when it is
- * absent (HPDF_Dict_GetItem reports a missing key as an error). */
-static HPDF_Dict dict_get_dict(HPDF_Dict dict, const char *key)
-{
-    for (HPDF_UINT i = 0; i < dict->list->count; i++) {
-        HPDF_DictElement e = HPDF_List_ItemAt(dict->list, i);
-        if (strcmp(e->key, key) != 0)
-            continue;
-        HPDF_Obj_Header *h = e->value;
-        void *obj = e->value;
-        if ((h->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_PROXY) {
-            obj = ((HPDF_Proxy)obj)->obj;
-            h = obj;
+    if (sub) {
+        *metrics = hb_face_reference_blob(sub);
+        builder = hb_face_builder_create();
+        for (size_t i = 0; i < nembed; i++) {
+            hb_tag_t tag = HB_TAG(embed[i][0], embed[i][1], embed[i][2], embed[i][3]);
+            hb_blob_t *t = hb_face_reference_table(sub, tag);
+            if (hb_blob_get_length(t))
+                hb_face_builder_add_table(builder, tag, t);
+            hb_blob_destroy(t);
         }
-        return (h->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_DICT ? obj : NULL;
+        *program = hb_face_reference_blob(builder);
+        hb_face_destroy(builder);
+        hb_face_destroy(sub);
+        if (hb_blob_get_length(*metrics) && hb_blob_get_length(*program))
+            return 0;
+        hb_blob_destroy(*metrics);
+        hb_blob_destroy(*program);
     }
-    return NULL;
-}
-
-static void dict_remove(HPDF_Dict dict, const char *key)
-{
-    for (HPDF_UINT i = 0; i < dict->list->count; i++) {
-        HPDF_DictElement e = HPDF_List_ItemAt(dict->list, i);
-        if (strcmp(e->key, key) == 0) {
-            HPDF_Dict_RemoveElement(dict, key);
-            return;
-        }
-    }
-}
-
-static void put_hex4(char *o, uint32_t v)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    o[0] = '<';
-    for (int i = 0; i < 4; i++)
-        o[1 + i] = hex[(v >> (12 - 4 * i)) & 15];
-    o[5] = '>';
-    o[6] = '\0';
-}
-
-/* Writes `n` entries of `kind` ("bfchar"/"bfrange") from lines in blocks of
- * at most 100, as the CMap syntax requires. */
-static HPDF_STATUS write_cmap_block(HPDF_Stream st, const char *kind, const char *lines, int n)
-{
-    char head[32];
-    snprintf(head, sizeof head, "%d begin%s\n", n, kind);
-    HPDF_STATUS r = HPDF_Stream_WriteStr(st, head);
-    r += HPDF_Stream_WriteStr(st, lines);
-    snprintf(head, sizeof head, "end%s\n", kind);
-    r += HPDF_Stream_WriteStr(st, head);
-    return r;
-}
-
-/* The codes of our Type0 fonts are Identity-H: two bytes, equal to the CID,
- * which libharu's UTF-8 encoder makes equal to the BMP code point. So the
- * ToUnicode map is the identity on the code points drawn: runs become
- * bfrange entries (which may not cross a change of the first byte) and
- * single code points bfchar entries. */
-static int write_tounicode(struct pdf_ctx *c, const struct font_slot *s)
-{
-    HPDF_Dict font = s->font;
-    HPDF_Dict cmap = dict_get_dict(font, "ToUnicode");
-    if (cmap && cmap->stream) {
-        HPDF_MemStream_FreeData(cmap->stream);
-        /* libharu gave it the keys of an encoding CMap (Type, CMapName
-         * UTF-8, CIDSystemInfo Adobe-Identity-H, WMode); a ToUnicode stream
-         * needs none of them. */
-        dict_remove(cmap, "Type");
-        dict_remove(cmap, "CMapName");
-        dict_remove(cmap, "CIDSystemInfo");
-        dict_remove(cmap, "WMode");
-    } else {
-        cmap = HPDF_DictStream_New(c->pdf->mmgr, c->pdf->xref);
-        if (!cmap || HPDF_Dict_Add(font, "ToUnicode", cmap) != HPDF_OK)
-            return check(c, "cannot make the ToUnicode map") ? -1 : fail(c, "cannot make the ToUnicode map");
-        cmap->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    }
-    HPDF_Stream st = cmap->stream;
-    HPDF_STATUS r = HPDF_Stream_WriteStr(st,
-        "/CIDInit /ProcSet findresource begin\n"
-        "12 dict begin\n"
-        "begincmap\n"
-        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-        "/CMapName /Adobe-Identity-UCS def\n"
-        "/CMapType 2 def\n"
-        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-
-    /* One pass for ranges, one for single characters. */
-    char lines[100 * 24 + 1];
-    for (int pass = 0; pass < 2 && r == HPDF_OK; pass++) {
-        int n = 0;
-        char *o = lines;
-        *o = '\0';
-        uint32_t cp = 0;
-        while (cp < BMP) {
-            if (!has_cp(s, cp)) {
-                cp++;
-                continue;
-            }
-            uint32_t end = cp;
-            while (end + 1 < BMP && ((end + 1) & 0xFF) != 0 && has_cp(s, end + 1))
-                end++;
-            int is_range = end > cp;
-            if (is_range == (pass == 0)) {
-                char a[8], b[8];
-                put_hex4(a, cp);
-                put_hex4(b, end);
-                if (is_range)
-                    o += sprintf(o, "%s %s %s\n", a, b, a);
-                else
-                    o += sprintf(o, "%s %s\n", a, a);
-                if (++n == 100) {
-                    r += write_cmap_block(st, is_range ? "bfrange" : "bfchar", lines, n);
-                    n = 0;
-                    o = lines;
-                    *o = '\0';
-                }
-            }
-            cp = end + 1;
-        }
-        if (n)
-            r += write_cmap_block(st, pass == 0 ? "bfrange" : "bfchar", lines, n);
-    }
-    r += HPDF_Stream_WriteStr(st,
-        "endcmap\n"
-        "CMapName currentdict /CMap defineresource pop\n"
-        "end\n"
-        "end\n");
-    if (r != HPDF_OK || c->err)
-        return check(c, "cannot write the ToUnicode map") ? -1 : fail(c, "cannot write the ToUnicode map");
+    diag_add(c->d, DIAG_WARNING, c->path, 0, 0, "font %s embedded whole: HarfBuzz could not subset it", s->path);
+    *metrics = hb_face_reference_blob(face);
+    *program = hb_blob_reference(*metrics);
+    if (!hb_blob_get_length(*metrics))
+        return fail(c, "cannot embed font %s: cannot read it", s->path);
     return 0;
 }
 
-/* libharu's CIDToGIDMap covers every BMP code (128 KB before compression,
- * mostly zeros). A map up to the highest code drawn says the same for every
- * code in the document: CIDs past its end are never used. */
-static int shorten_cid_map(struct pdf_ctx *c, const struct font_slot *s)
+/* Loads a font into libharu from memory, as HPDF_LoadTTFontFromFile does
+ * from a file (with the same subset tag), under a name that is only a
+ * lookup key: libharu finds fonts by PostScript name, so a second file with
+ * the same name (a copy, another version) would otherwise get the first
+ * one's glyphs. */
+static HPDF_FontDef load_fontdef(struct pdf_ctx *c, hb_blob_t *blob, int index)
+{
+    unsigned len = 0;
+    const char *data = hb_blob_get_data(blob, &len);
+    HPDF_Stream st = HPDF_MemStream_New(c->pdf->mmgr, len);
+    if (!st)
+        return NULL;
+    if (HPDF_Stream_Write(st, (const HPDF_BYTE *)data, len) != HPDF_OK) {
+        HPDF_Stream_Free(st);
+        return NULL;
+    }
+    HPDF_FontDef def = HPDF_TTFontDef_Load(c->pdf->mmgr, st, HPDF_TRUE); /* owns st */
+    if (!def)
+        return NULL;
+    char tag[HPDF_TTF_FONT_TAG_LEN + 1];
+    snprintf(tag, sizeof tag, "HPDF%c%c", 'A' + index / 26 % 26, 'A' + index % 26);
+    HPDF_TTFontDef_SetTagName(def, tag);
+    /* libharu appends the style to the name ("Name,Bold", the convention for
+     * unembedded TrueType fonts); the embedded font's PostScript name is
+     * just "Name", and PostScript names have no commas. BaseFont and
+     * FontName are written from this field. */
+    HPDF_TTFontDefAttr ta = def->attr;
+    char *comma = strchr(ta->base_font, ',');
+    if (comma)
+        *comma = '\0';
+    snprintf(def->base_font, sizeof def->base_font, "handout.font.%d", index);
+    if (HPDF_Doc_RegisterFontDef(c->pdf, def) != HPDF_OK) /* frees def */
+        return NULL;
+    return def;
+}
+
+static int digits(long v)
+{
+    int n = v < 0 ? 2 : 1;
+    for (v = labs(v); v >= 10; v /= 10)
+        n++;
+    return n;
+}
+
+/* Writes DW and W: DW is the commonest width, and W gives the others as the
+ * shortest mix of `c [w1 w2 ...]` lists and `c1 c2 w` ranges (as libharu
+ * prints them). Only the codes drawn need their width: a list may fill a
+ * gap with 0s, and a range may span codes not drawn. */
+static int write_widths(struct pdf_ctx *c, const struct font_slot *s, HPDF_Dict cidfont)
+{
+    int n = 0;
+    for (uint32_t cp = 0x20; cp <= s->max_cp; cp++)
+        n += has_cp(s, cp);
+    uint32_t *cps = malloc(((size_t)n + 1) * sizeof *cps);
+    int *w = malloc(((size_t)n + 1) * sizeof *w);
+    long *best = malloc(((size_t)n + 1) * sizeof *best);
+    int *from = malloc(((size_t)n + 1) * sizeof *from), *how = malloc(((size_t)n + 1) * sizeof *how);
+    if (!cps || !w || !best || !from || !how) {
+        free(cps), free(w), free(best), free(from), free(how);
+        return fail(c, "out of memory");
+    }
+    n = 0;
+    for (uint32_t cp = 0x20; cp <= s->max_cp; cp++)
+        if (has_cp(s, cp)) {
+            cps[n] = cp;
+            w[n++] = cp_width(c, s, cp);
+        }
+    /* DW: the commonest width, the smallest of equals. */
+    int dw = 1000, dw_count = 0;
+    for (int i = 0; i < n; i++) {
+        int k = 0;
+        for (int j = 0; j < n; j++)
+            k += w[j] == w[i];
+        if (k > dw_count || (k == dw_count && w[i] < dw))
+            dw = w[i], dw_count = k;
+    }
+    /* best[j]: the shortest W covering the first j codes; how: 0 = left to
+     * DW, 1 = list from[j]..j-1, 2 = range from[j]..j-1. */
+    best[0] = 0;
+    for (int j = 1; j <= n; j++) {
+        best[j] = LONG_MAX;
+        if (w[j - 1] == dw)
+            best[j] = best[j - 1], from[j] = j - 1, how[j] = 0;
+        long list = 0;
+        int same = 1;
+        for (int i = j - 1; i >= 0; i--) {
+            list += digits(w[i]) + 1;
+            if (i < j - 1)
+                list += 2L * (long)(cps[i + 1] - cps[i] - 1);
+            long cost = best[i] + digits(cps[i]) + 5 + list;
+            if (cost < best[j])
+                best[j] = cost, from[j] = i, how[j] = 1;
+            same = same && w[i] == w[j - 1];
+            if (same) {
+                cost = best[i] + digits(cps[i]) + digits(cps[j - 1]) + digits(w[i]) + 3;
+                if (cost < best[j])
+                    best[j] = cost, from[j] = i, how[j] = 2;
+            }
+            if (!same && list > best[j])
+                break; /* longer lists only cost more */
+        }
+    }
+    /* Walk back to front, then add front to back. */
+    int parts = 0;
+    for (int j = n; j > 0; j = from[j])
+        parts++;
+    int *ends = malloc(((size_t)parts + 1) * sizeof *ends);
+    HPDF_STATUS r = HPDF_OK;
+    if (!ends)
+        r = HPDF_FAILD_TO_ALLOC_MEM;
+    else {
+        int k = parts;
+        for (int j = n; j > 0; j = from[j])
+            ends[--k] = j;
+        dict_remove(cidfont, "W");
+        dict_remove(cidfont, "DW");
+        dict_remove(cidfont, "DW2"); /* vertical writing only */
+        if (dw != 1000)
+            r += HPDF_Dict_AddNumber(cidfont, "DW", dw);
+        HPDF_Array arr = NULL;
+        for (k = 0; k < parts && r == HPDF_OK; k++) {
+            int j = ends[k], i = from[j];
+            if (how[j] == 0)
+                continue;
+            if (!arr) {
+                arr = HPDF_Array_New(c->pdf->mmgr);
+                r += HPDF_Dict_Add(cidfont, "W", arr);
+                if (r != HPDF_OK)
+                    break;
+            }
+            r += HPDF_Array_AddNumber(arr, (HPDF_INT32)cps[i]);
+            if (how[j] == 2) {
+                r += HPDF_Array_AddNumber(arr, (HPDF_INT32)cps[j - 1]);
+                r += HPDF_Array_AddNumber(arr, w[i]);
+                continue;
+            }
+            HPDF_Array list = HPDF_Array_New(c->pdf->mmgr);
+            r += HPDF_Array_Add(arr, list);
+            for (int m = i; m < j && r == HPDF_OK; m++) {
+                if (m > i)
+                    for (uint32_t gap = cps[m - 1] + 1; gap < cps[m]; gap++)
+                        r += HPDF_Array_AddNumber(list, 0);
+                r += HPDF_Array_AddNumber(list, w[m]);
+            }
+        }
+    }
+    free(ends), free(cps), free(w), free(best), free(from), free(how);
+    if (hpdf_failed(c, r))
+        return check(c, "cannot write the font widths");
+    return 0;
+}
+
+/* libharu's CIDToGIDMap covers every code of the font's cmap. A map up to
+ * the highest code drawn says the same for every code in the document:
+ * codes past its end are never used. */
+static int write_cid_map(struct pdf_ctx *c, const struct font_slot *s)
 {
     HPDF_FontAttr fa = s->font->attr;
-    if (!fa->map_stream || !fa->map_stream->stream || fa->fontdef->type != HPDF_FONTDEF_TYPE_TRUETYPE)
-        return 0;
-    uint32_t max = 0;
-    for (uint32_t cp = 0; cp < BMP; cp++)
-        if (has_cp(s, cp))
-            max = cp;
-    size_t n = 2 * ((size_t)max + 1);
+    if (!fa->map_stream || !fa->map_stream->stream)
+        return fail(c, "cannot embed font %s: libharu made no glyph map", s->path);
+    size_t n = 2 * ((size_t)s->max_cp + 1);
     HPDF_BYTE *map = calloc(n, 1);
     if (!map)
         return fail(c, "out of memory");
-    for (uint32_t cp = 0; cp <= max; cp++)
+    for (uint32_t cp = 0x20; cp <= s->max_cp; cp++)
         if (has_cp(s, cp)) {
             HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(fa->fontdef, (HPDF_UINT16)cp);
             map[2 * cp] = (HPDF_BYTE)(gid >> 8);
             map[2 * cp + 1] = (HPDF_BYTE)gid;
         }
-    HPDF_MemStream_FreeData(fa->map_stream->stream);
-    HPDF_STATUS r = HPDF_Stream_Write(fa->map_stream->stream, map, (HPDF_UINT)n);
+    HPDF_STATUS r = stream_set(fa->map_stream, map, n);
     free(map);
-    if (r != HPDF_OK || c->err)
-        return check(c, "cannot write the glyph map") ? -1 : fail(c, "cannot write the glyph map");
+    if (hpdf_failed(c, r))
+        return check(c, "cannot write the glyph map");
     return 0;
+}
+
+/* The ToUnicode map of every font: the codes of our Type0 fonts are
+ * Identity-H, two bytes equal to the CID, which libharu's UTF-8 encoder
+ * makes equal to the BMP code point. So one identity map serves all fonts:
+ * a bfrange for each block of 256 codes drawn (a range may not cross a
+ * change of the first byte); it also maps codes never drawn, which is
+ * harmless. It is written into the first font's own ToUnicode stream. */
+static int write_tounicode(struct pdf_ctx *c, HPDF_Dict cmap)
+{
+    uint8_t blocks[256] = {0};
+    int n = 0;
+    for (int i = 0; i < c->nslots; i++)
+        for (uint32_t cp = 0x20; cp <= c->slots[i].max_cp && !c->slots[i].simple; cp++)
+            if (has_cp(&c->slots[i], cp) && !blocks[cp >> 8]) {
+                blocks[cp >> 8] = 1;
+                n++;
+            }
+    /* libharu gave it the keys of an encoding CMap (Type, CMapName UTF-8,
+     * CIDSystemInfo Adobe-Identity-H, WMode); a ToUnicode stream needs none. */
+    dict_remove(cmap, "Type");
+    dict_remove(cmap, "CMapName");
+    dict_remove(cmap, "CIDSystemInfo");
+    dict_remove(cmap, "WMode");
+    char buf[600 + 256 * 22];
+    int len = snprintf(buf, sizeof buf,
+                       "/CIDInit /ProcSet findresource begin\n"
+                       "12 dict begin\n"
+                       "begincmap\n"
+                       "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                       "/CMapName /Adobe-Identity-UCS def\n"
+                       "/CMapType 2 def\n"
+                       "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    for (int b = 0, done = 0; b < 256; b++) {
+        if (!blocks[b])
+            continue;
+        if (done % 100 == 0)
+            len += snprintf(buf + len, sizeof buf - (size_t)len, "%s%d beginbfrange\n", done ? "endbfrange\n" : "",
+                            n - done < 100 ? n - done : 100);
+        len += snprintf(buf + len, sizeof buf - (size_t)len, "<%02X00> <%02XFF> <%02X00>\n", b, b, b);
+        done++;
+    }
+    len += snprintf(buf + len, sizeof buf - (size_t)len,
+                    "%sendcmap\n"
+                    "CMapName currentdict /CMap defineresource pop\n"
+                    "end\n"
+                    "end\n",
+                    n ? "endbfrange\n" : "");
+    if (hpdf_failed(c, stream_set(cmap, buf, (size_t)len)))
+        return check(c, "cannot write the ToUnicode map");
+    return 0;
+}
+
+/* A simple font's Widths, from FirstChar to LastChar (the codes drawn;
+ * codes between them not drawn are 0), and its encoding. libharu would
+ * write all of 32..255, from widths it rounds down; its writer for them is
+ * switched off. */
+static int write_simple_widths(struct pdf_ctx *c, const struct font_slot *s)
+{
+    int first = 256, last = -1, w[256] = {0};
+    for (uint32_t cp = 0x20; cp <= s->max_cp; cp++)
+        if (has_cp(s, cp)) {
+            int b = winansi_code(cp);
+            w[b] = cp_width(c, s, cp);
+            first = b < first ? b : first;
+            last = b > last ? b : last;
+        }
+    HPDF_Dict font = s->font;
+    font->write_fn = NULL;
+    dict_remove(font, "FirstChar");
+    dict_remove(font, "LastChar");
+    dict_remove(font, "MissingWidth");
+    HPDF_STATUS r = HPDF_Dict_AddNumber(font, "FirstChar", first);
+    r += HPDF_Dict_AddNumber(font, "LastChar", last);
+    HPDF_Array arr = HPDF_Array_New(c->pdf->mmgr);
+    r += HPDF_Dict_Add(font, "Widths", arr);
+    for (int b = first; b <= last && r == HPDF_OK; b++)
+        r += HPDF_Array_AddNumber(arr, w[b]);
+    r += HPDF_Dict_AddName(font, "Encoding", "WinAnsiEncoding");
+    if (hpdf_failed(c, r))
+        return check(c, "cannot write the font widths");
+    return 0;
+}
+
+/* The ToUnicode map of the simple fonts, one for all: WinAnsiEncoding's
+ * ASCII and Latin-1 parts as ranges, and the codes of 0x80..0x9F drawn.
+ * (Readers can map WinAnsiEncoding without it, but a ToUnicode map leaves
+ * nothing to guess.) */
+static int write_simple_tounicode(struct pdf_ctx *c)
+{
+    HPDF_Dict cmap = NULL;
+    uint8_t used[32] = {0};
+    int n = 0;
+    for (int i = 0; i < c->nslots; i++) {
+        if (!c->slots[i].simple || !c->slots[i].font)
+            continue;
+        if (!cmap) {
+            cmap = HPDF_DictStream_New(c->pdf->mmgr, c->pdf->xref);
+            if (!cmap)
+                return check(c, "cannot make the ToUnicode map") ? -1 : fail(c, "out of memory");
+        }
+        if (hpdf_failed(c, HPDF_Dict_Add(c->slots[i].font, "ToUnicode", cmap)))
+            return check(c, "cannot make the ToUnicode map");
+        for (int k = 0; k < 32; k++)
+            if (winansi_high[k] && has_cp(&c->slots[i], winansi_high[k]) && !used[k]++)
+                n++;
+    }
+    if (!cmap)
+        return 0;
+    char buf[1200];
+    int len = snprintf(buf, sizeof buf,
+                       "/CIDInit /ProcSet findresource begin\n"
+                       "12 dict begin\n"
+                       "begincmap\n"
+                       "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                       "/CMapName /Adobe-Identity-UCS def\n"
+                       "/CMapType 2 def\n"
+                       "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n"
+                       "2 beginbfrange\n<20> <7E> <0020>\n<A0> <FF> <00A0>\nendbfrange\n");
+    if (n) {
+        len += snprintf(buf + len, sizeof buf - (size_t)len, "%d beginbfchar\n", n);
+        for (int k = 0; k < 32; k++)
+            if (used[k])
+                len += snprintf(buf + len, sizeof buf - (size_t)len, "<%02X> <%04X>\n", 0x80 + k,
+                                (unsigned)winansi_high[k]);
+        len += snprintf(buf + len, sizeof buf - (size_t)len, "endbfchar\n");
+    }
+    len += snprintf(buf + len, sizeof buf - (size_t)len,
+                    "endcmap\n"
+                    "CMapName currentdict /CMap defineresource pop\n"
+                    "end\n"
+                    "end\n");
+    if (hpdf_failed(c, stream_set(cmap, buf, (size_t)len)))
+        return check(c, "cannot write the ToUnicode map");
+    return 0;
+}
+
+/* The font descriptor and the font program. libharu makes the descriptor
+ * when it saves, with a font file rebuilt from the file it loaded; it is
+ * made here instead without that file (the program is HarfBuzz's subset,
+ * embedded as it is), and libharu's hook is cleared so it is not redone.
+ * `spare` is a stream object libharu made that is not needed any more (a
+ * ToUnicode map): it becomes the font file rather than an empty object. */
+static int embed_font(struct pdf_ctx *c, struct font_slot *s, HPDF_Dict spare)
+{
+    HPDF_FontAttr fa = s->font->attr;
+    HPDF_TTFontDefAttr ta = fa->fontdef->attr;
+    HPDF_STATUS r;
+    if (!s->font->before_write_fn)
+        return fail(c, "cannot embed font %s: unexpected libharu font", s->path);
+    HPDF_BOOL embedding = ta->embedding;
+    ta->embedding = HPDF_FALSE;
+    r = s->font->before_write_fn(s->font);
+    ta->embedding = embedding;
+    s->font->before_write_fn = NULL;
+    HPDF_Dict desc = fa->fontdef->descriptor;
+    if (hpdf_failed(c, r) || !desc)
+        return check(c, "cannot make the font descriptor") ? -1 : fail(c, "cannot make the font descriptor");
+
+    /* CapHeight is required (ISO 32000-1 Table 122) and libharu leaves it
+     * out of CID fonts; it and XHeight come from the whole face here (libharu
+     * measures H and x, which the subset may lack). */
+    hb_font_t *font = hb_font_create(fontset_hb_face(c->fs, s->face));
+    hb_position_t cap = 0, xh = 0;
+    hb_ot_metrics_get_position_with_fallback(font, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap);
+    hb_ot_metrics_get_position_with_fallback(font, HB_OT_METRICS_TAG_X_HEIGHT, &xh);
+    double upem = hb_face_get_upem(fontset_hb_face(c->fs, s->face));
+    hb_font_destroy(font);
+    r = HPDF_Dict_AddNumber(desc, "CapHeight", upem > 0 ? (HPDF_INT32)lround(cap * 1000 / upem) : 0);
+    r += HPDF_Dict_AddNumber(desc, "XHeight", upem > 0 ? (HPDF_INT32)lround(xh * 1000 / upem) : 0);
+
+    HPDF_Dict file = spare;
+    if (file) {
+        dict_remove(file, "Type");
+        dict_remove(file, "CMapName");
+        dict_remove(file, "CIDSystemInfo");
+        dict_remove(file, "WMode");
+    } else {
+        file = HPDF_DictStream_New(c->pdf->mmgr, c->pdf->xref);
+        if (!file)
+            return check(c, "cannot embed a font") ? -1 : fail(c, "out of memory");
+    }
+    unsigned len = 0;
+    const char *data = hb_blob_get_data(s->program, &len);
+    r += stream_set(file, data, len);
+    r += HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len);
+    r += HPDF_Dict_Add(desc, "FontFile2", file);
+    if (hpdf_failed(c, r))
+        return check(c, "cannot embed a font");
+    return 0;
+}
+
+/* Whether a slot can be a simple TrueType font with WinAnsiEncoding: its
+ * text is then written one byte a character in literal strings, which
+ * deflate to about a fifth less than a Type0 font's four hex digits (the
+ * 50-topic booklet: 370 KB all Type0, 323 KB so). */
+static int can_be_simple(const struct font_slot *s)
+{
+    for (uint32_t cp = 0x20; cp <= s->max_cp; cp++)
+        if (has_cp(s, cp) && winansi_code(cp) < 0)
+            return 0;
+    return 1;
 }
 
 static int load_fonts(struct pdf_ctx *c)
 {
+    HPDF_Dict tounicode = NULL;
     for (int i = 0; i < c->nslots; i++) {
         struct font_slot *s = &c->slots[i];
-        char *sub = subset_font(c, s);
-        const char *name = HPDF_LoadTTFontFromFile(c->pdf, sub ? sub : s->path, HPDF_TRUE);
-        /* libharu keeps the file open and reads the glyphs again when it
-         * saves, so the name can go now: nothing is left behind even if the
-         * process dies before the end. */
-        if (sub) {
-            unlink(sub);
-            free(sub);
+        if (!s->max_cp)
+            continue; /* nothing drawable: no font */
+        s->simple = can_be_simple(s);
+        hb_blob_t *metrics;
+        if (subset_font(c, s, &metrics, &s->program) < 0)
+            return -1;
+        HPDF_FontDef def = load_fontdef(c, metrics, i);
+        hb_blob_destroy(metrics);
+        if (!def || HPDF_GetError(c->pdf)) {
+            HPDF_STATUS e = HPDF_GetError(c->pdf) ? HPDF_GetError(c->pdf) : HPDF_INVALID_FONTDEF_DATA;
+            c->err = c->err ? c->err : e;
+            return fail(c, "cannot embed font %s: %s (libharu error 0x%04X)", s->path, hpdf_error_text(e),
+                        (unsigned)e);
         }
-        if (!name || c->err) {
-            c->err = c->err ? c->err : HPDF_INVALID_FONTDEF_DATA;
-            return fail(c, "cannot embed font %s: %s (libharu error 0x%04X)", s->path,
-                        hpdf_error_text(c->err), (unsigned)c->err);
+        if (s->simple && (def->flags & HPDF_FONT_SYMBOLIC)) {
+            /* A symbolic font's codes are not looked up by name: Type0. */
+            s->simple = 0;
+            hb_blob_destroy(s->program);
+            if (subset_font(c, s, &metrics, &s->program) < 0)
+                return -1;
+            hb_blob_destroy(metrics);
         }
-        s->font = HPDF_GetFont(c->pdf, name, "UTF-8");
+        s->font = HPDF_GetFont(c->pdf, def->base_font, s->simple ? "WinAnsiEncoding" : "UTF-8");
         if (!s->font || c->err)
             return check(c, s->path) ? -1 : fail(c, "cannot use font %s", s->path);
         HPDF_FontAttr fa = s->font->attr;
-        /* libharu finds loaded fonts by PostScript name: a second file with
-         * the same name (a copy elsewhere, another version) would silently
-         * get this one's glyphs. The name is only a lookup key once the font
-         * exists (BaseFont is written from the TrueType attributes), so make
-         * it unique. */
-        snprintf(fa->fontdef->base_font, sizeof fa->fontdef->base_font, "handout.font.%d", i);
-        if (fa->fontdef->type == HPDF_FONTDEF_TYPE_TRUETYPE) {
-            /* libharu appends the style to the name ("Name,Bold",
-             * "DejaVuSans,Book": the convention for unembedded TrueType
-             * fonts); the embedded font's PostScript name is just "Name",
-             * and PostScript names have no commas. It writes BaseFont and
-             * FontName from this field when it saves. */
-            HPDF_TTFontDefAttr ta = fa->fontdef->attr;
-            char *comma = strchr(ta->base_font, ',');
-            if (comma)
-                *comma = '\0';
+        if (s->simple) {
+            if (fa->type != HPDF_FONT_TRUETYPE)
+                return fail(c, "cannot use font %s: unexpected libharu font", s->path);
+            if (write_simple_widths(c, s) < 0 || embed_font(c, s, NULL) < 0)
+                return -1;
+            continue;
         }
-        if (fa->fontdef->type == HPDF_FONTDEF_TYPE_TRUETYPE) {
-            /* Keep every glyph of the file. The subset holds exactly the
-             * glyphs needed, composites closed over; libharu 2.3's own
-             * pruning keeps one level of composite components only, so a
-             * nested one (Ǖ = Ü + macron, Ü = U + dieresis) would lose
-             * outlines (fixed upstream after 2.3, libharu PR #54). Without
-             * a subset the whole font is embedded, which is big but right. */
-            HPDF_TTFontDefAttr ta = fa->fontdef->attr;
-            memset(ta->glyph_tbl.flgs, 1, ta->num_glyphs);
+        if (fa->fontdef->type != HPDF_FONTDEF_TYPE_TRUETYPE || !fa->descendant_font || !fa->cmap_stream)
+            return fail(c, "cannot use font %s: unexpected libharu font", s->path);
+        /* One ToUnicode map for all: the first font's; the others' own
+         * streams become their font files. */
+        HPDF_Dict spare = NULL;
+        if (!tounicode) {
+            tounicode = fa->cmap_stream;
+        } else {
+            spare = fa->cmap_stream;
+            if (hpdf_failed(c, HPDF_Dict_Add(s->font, "ToUnicode", tounicode)))
+                return check(c, "cannot share the ToUnicode map");
         }
-        if (write_tounicode(c, s) < 0 || shorten_cid_map(c, s) < 0)
+        /* libharu writes Ordering (Identity-H); Identity-H's is Identity. */
+        HPDF_Dict info = HPDF_Dict_GetItem(fa->descendant_font, "CIDSystemInfo", HPDF_OCLASS_DICT);
+        if (info &&
+            hpdf_failed(c, HPDF_Dict_Add(info, "Ordering", HPDF_String_New(c->pdf->mmgr, "Identity", NULL))))
+            return check(c, s->path);
+        if (write_widths(c, s, fa->descendant_font) < 0 || write_cid_map(c, s) < 0 || embed_font(c, s, spare) < 0)
             return -1;
     }
-    return 0;
+    if (tounicode && write_tounicode(c, tounicode) < 0)
+        return -1;
+    return write_simple_tounicode(c);
 }
 
 /* ---- images ------------------------------------------------------------ */
@@ -719,23 +1075,61 @@ struct gstate {
     double size;
     uint32_t fill, stroke;
     double line_width;
+    int pen;                 /* in a text object, and pen_x/pen_y known */
+    double pen_x, pen_y;     /* where the last text shown ended */
 };
 #define UNSET_COLOR 0xFFFFFFFEu
+
+/* Text not drawn yet: runs that continue one another on a line in the same
+ * style are shown as one string. */
+struct run {
+    int active;
+    int slot;
+    HPDF_Font font;
+    double size;
+    uint32_t fill;
+    double x, y;             /* where it starts (on the grid) */
+    double end;              /* where it ends, by the PDF's widths */
+};
+
+/* Text that starts this close (pt) to where the previous text ended is
+ * shown from there, without a move: the widths in the PDF are the layout's
+ * advances rounded to 1/1000 em, so this is at most a rounding error. */
+#define SAME_PLACE 0.05
+
+/* A colour component with three decimals, which still give back the 8-bit
+ * value (the error is under half of 1/255); libharu then prints three
+ * digits, not five. */
+static HPDF_REAL channel(uint32_t rgb, int shift)
+{
+    return (HPDF_REAL)(floor(((rgb >> shift) & 255) / 255.0 * 1000 + 0.5) / 1000);
+}
+
+/* Neutral colours are set as gray (g, G): one number instead of three,
+ * the same colour, and a printer draws them with black ink alone. */
+static int is_gray(uint32_t rgb)
+{
+    return ((rgb >> 16) & 255) == (rgb & 255) && ((rgb >> 8) & 255) == (rgb & 255);
+}
 
 static void set_fill(HPDF_Page p, struct gstate *g, uint32_t rgb)
 {
     if (g->fill == rgb)
         return;
-    HPDF_Page_SetRGBFill(p, (HPDF_REAL)((rgb >> 16) & 255) / 255, (HPDF_REAL)((rgb >> 8) & 255) / 255,
-                         (HPDF_REAL)(rgb & 255) / 255);
+    if (is_gray(rgb))
+        HPDF_Page_SetGrayFill(p, channel(rgb, 0));
+    else
+        HPDF_Page_SetRGBFill(p, channel(rgb, 16), channel(rgb, 8), channel(rgb, 0));
     g->fill = rgb;
 }
 
 static void set_stroke(HPDF_Page p, struct gstate *g, uint32_t rgb, double width)
 {
     if (g->stroke != rgb) {
-        HPDF_Page_SetRGBStroke(p, (HPDF_REAL)((rgb >> 16) & 255) / 255, (HPDF_REAL)((rgb >> 8) & 255) / 255,
-                               (HPDF_REAL)(rgb & 255) / 255);
+        if (is_gray(rgb))
+            HPDF_Page_SetGrayStroke(p, channel(rgb, 0));
+        else
+            HPDF_Page_SetRGBStroke(p, channel(rgb, 16), channel(rgb, 8), channel(rgb, 0));
         g->stroke = rgb;
     }
     if (g->line_width != width) {
@@ -749,29 +1143,101 @@ static void end_text(HPDF_Page p, struct gstate *g)
     if (g->in_text) {
         HPDF_Page_EndText(p);
         g->in_text = 0;
+        g->pen = 0;
     }
 }
 
-/* An XYZ destination that keeps the reader's zoom: [page /XYZ 0 top null].
- * HPDF_Destination_SetXYZ refuses zoom 0, so the array is rebuilt. */
-static HPDF_Destination make_dest(struct pdf_ctx *c, int page, double top)
+/* Adds text to c->run; returns -1 on OOM. */
+static int run_append(struct pdf_ctx *c, const char *t)
 {
-    HPDF_Page target = c->pages[page];
-    HPDF_Destination dst = HPDF_Page_CreateDestination(target);
-    if (!dst)
-        return NULL;
+    size_t n = strlen(t);
+    if (c->run_len + n + 1 > c->run_cap) {
+        size_t cap = c->run_cap ? c->run_cap : 256;
+        while (cap < c->run_len + n + 1)
+            cap *= 2;
+        char *p = realloc(c->run, cap);
+        if (!p)
+            return -1;
+        c->run = p;
+        c->run_cap = cap;
+    }
+    memcpy(c->run + c->run_len, t, n + 1);
+    c->run_len += n;
+    return 0;
+}
+
+/* Draws the pending run. */
+static void run_flush(struct pdf_ctx *c, HPDF_Page p, struct gstate *g, struct run *r)
+{
+    if (!r->active)
+        return;
+    r->active = 0;
+    if (!g->in_text) {
+        HPDF_Page_BeginText(p);
+        g->in_text = 1;
+        g->pen = 0;
+    }
+    if (r->font != g->font || r->size != g->size) {
+        HPDF_Page_SetFontAndSize(p, r->font, (HPDF_REAL)r->size);
+        g->font = r->font;
+        g->size = r->size;
+    }
+    set_fill(p, g, r->fill);
+    double x = r->x;
+    if (g->pen && g->pen_y == r->y && fabs(g->pen_x - r->x) < SAME_PLACE) {
+        HPDF_Page_ShowText(p, c->run);
+        x = g->pen_x;
+    } else {
+        HPDF_Page_TextOut(p, (HPDF_REAL)r->x, (HPDF_REAL)r->y, c->run);
+    }
+    g->pen = 1;
+    g->pen_x = x + (r->end - r->x);
+    g->pen_y = r->y;
+    c->run_len = 0;
+}
+
+/* Queues a text item: it joins the pending run when it continues it. */
+static int run_text(struct pdf_ctx *c, HPDF_Page p, struct gstate *g, struct run *r, const struct page_item *it,
+                    const char *t)
+{
+    int si = c->face_slot[it->face];
+    const struct font_slot *s = &c->slots[si];
+    double x = grid(it->x), y = grid(it->y);
+    double w = (double)text_width(c, s, t) * it->size / 1000;
+    if (s->simple)
+        to_winansi((char *)t); /* t is c->scratch */
+    if (!(r->active && r->slot == si && r->size == it->size && r->fill == it->fill && r->y == y &&
+          fabs(r->end - x) < SAME_PLACE && c->run_len + strlen(t) < 30000)) {
+        run_flush(c, p, g, r);
+        *r = (struct run){1, si, s->font, it->size, it->fill, x, y, x};
+    }
+    r->end += w;
+    return run_append(c, t);
+}
+
+/* A destination that keeps the reader's zoom, [page /XYZ 0 top null], as
+ * a direct array (libharu's HPDF_Destination is an object of its own, and
+ * its SetXYZ refuses zoom 0). The top is rounded up to a whole point. */
+static HPDF_Array make_dest(struct pdf_ctx *c, int page, double top)
+{
     double h = c->doc->pages[page].height;
-    if (top < 0)
+    if (!(top >= 0))
         top = 0;
     if (top > h)
         top = h;
-    HPDF_Array_Clear(dst);
-    HPDF_STATUS r = HPDF_Array_Add(dst, target);
+    HPDF_Array dst = HPDF_Array_New(c->pdf->mmgr);
+    if (!dst)
+        return NULL;
+    HPDF_STATUS r = HPDF_Array_Add(dst, c->pages[page]);
     r += HPDF_Array_AddName(dst, "XYZ");
-    r += HPDF_Array_AddReal(dst, 0);
-    r += HPDF_Array_AddReal(dst, (HPDF_REAL)top);
+    r += HPDF_Array_AddNumber(dst, 0);
+    r += HPDF_Array_AddNumber(dst, (HPDF_INT32)ceil(top));
     r += HPDF_Array_Add(dst, HPDF_Null_New(c->pdf->mmgr));
-    return r == HPDF_OK ? dst : NULL;
+    if (r != HPDF_OK) {
+        HPDF_Array_Free(dst);
+        return NULL;
+    }
+    return dst;
 }
 
 /* URIs in a PDF are 7-bit ASCII: percent-encode everything else. */
@@ -795,113 +1261,307 @@ static char *uri_ascii(const char *uri)
     return o;
 }
 
+/* Records a link item; the layout gives one per piece of a line (each word
+ * of a link text, each piece of a broken address): pieces of the same link
+ * on the same line become one annotation. */
+static int add_link(struct pdf_ctx *c, int pi, const struct page_item *it)
+{
+    struct link l = {pi, it->x, it->y, it->x + it->w, it->y + it->h, it->text, it->dest_page, it->dest_y};
+    if (l.x0 > l.x1) {
+        double t = l.x0;
+        l.x0 = l.x1, l.x1 = t;
+    }
+    if (l.y0 > l.y1) {
+        double t = l.y0;
+        l.y0 = l.y1, l.y1 = t;
+    }
+    if (c->nlinks) {
+        struct link *q = &c->links[c->nlinks - 1];
+        int same = q->page == pi && (q->uri && l.uri ? strcmp(q->uri, l.uri) == 0
+                                                     : !q->uri && !l.uri && q->dest_page == l.dest_page &&
+                                                           q->dest_y == l.dest_y);
+        /* On the same line at most half a line height apart (a space), or
+         * the same width one right under the other. */
+        double gap = (l.y1 - l.y0) / 2;
+        int line = fabs(q->y0 - l.y0) < 0.01 && fabs(q->y1 - l.y1) < 0.01 && l.x0 <= q->x1 + gap &&
+                   l.x1 >= q->x0 - gap;
+        int stack = fabs(q->x0 - l.x0) < 0.01 && fabs(q->x1 - l.x1) < 0.01 && l.y0 <= q->y1 + 0.01 &&
+                    l.y1 >= q->y0 - 0.01;
+        if (same && (line || stack)) {
+            q->x0 = fmin(q->x0, l.x0);
+            q->x1 = fmax(q->x1, l.x1);
+            q->y0 = fmin(q->y0, l.y0);
+            q->y1 = fmax(q->y1, l.y1);
+            return 0;
+        }
+    }
+    if (c->nlinks == c->cap_links) {
+        int cap = c->cap_links ? c->cap_links * 2 : 16;
+        struct link *p = realloc(c->links, (size_t)cap * sizeof *p);
+        if (!p)
+            return fail(c, "out of memory");
+        c->links = p;
+        c->cap_links = cap;
+    }
+    c->links[c->nlinks++] = l;
+    return 0;
+}
+
+static struct action *find_action(struct pdf_ctx *c, const char *uri)
+{
+    for (int i = 0; i < c->nactions; i++)
+        if (strcmp(c->actions[i].uri, uri) == 0)
+            return &c->actions[i];
+    return NULL;
+}
+
+/* Writes the link annotations: the rectangle on whole points, no border,
+ * a direct destination, and the URI action shared by the links to the same
+ * address. (libharu's own link annotations would add a destination object
+ * each, /P and /Type.) */
+static int write_links(struct pdf_ctx *c)
+{
+    if (!c->nlinks)
+        return 0;
+    c->actions = calloc((size_t)c->nlinks, sizeof *c->actions);
+    if (!c->actions)
+        return fail(c, "out of memory");
+    for (int i = 0; i < c->nlinks; i++) {
+        const char *uri = c->links[i].uri;
+        if (!uri)
+            continue;
+        struct action *a = find_action(c, uri);
+        if (!a) {
+            a = &c->actions[c->nactions++];
+            a->uri = uri;
+        }
+        a->uses++;
+    }
+    HPDF_MMgr mm = c->pdf->mmgr;
+    for (int i = 0; i < c->nlinks; i++) {
+        const struct link *l = &c->links[i];
+        HPDF_Page p = c->pages[l->page];
+        HPDF_Rect rect = {(HPDF_REAL)floor(l->x0 + 0.5), (HPDF_REAL)floor(l->y0 + 0.5),
+                          (HPDF_REAL)floor(l->x1 + 0.5), (HPDF_REAL)floor(l->y1 + 0.5)};
+        HPDF_Annotation a = HPDF_Annotation_New(mm, c->pdf->xref, HPDF_ANNOT_LINK, rect);
+        if (!a)
+            return check(c, "links") ? -1 : fail(c, "cannot make a link");
+        dict_remove(a, "Type"); /* optional for annotations */
+        HPDF_STATUS r = HPDF_OK;
+        HPDF_Array annots = HPDF_Dict_GetItem(p, "Annots", HPDF_OCLASS_ARRAY);
+        if (!annots) {
+            annots = HPDF_Array_New(mm);
+            r += HPDF_Dict_Add(p, "Annots", annots);
+        }
+        r += HPDF_Array_Add(annots, a);
+        r += HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+        if (l->uri) {
+            struct action *act = find_action(c, l->uri);
+            HPDF_Dict d = act->dict;
+            if (!d) {
+                char *uri = uri_ascii(l->uri);
+                if (!uri)
+                    return fail(c, "out of memory");
+                d = HPDF_Dict_New(mm);
+                if (d && act->uses > 1) {
+                    r += HPDF_Xref_Add(c->pdf->xref, d);
+                    act->dict = d;
+                }
+                r += HPDF_Dict_AddName(d, "S", "URI");
+                r += HPDF_Dict_Add(d, "URI", HPDF_String_New(mm, uri, NULL));
+                free(uri);
+            }
+            r += HPDF_Dict_Add(a, "A", d);
+        } else {
+            if (l->dest_page < 0 || l->dest_page >= c->doc->page_count)
+                return fail(c, "page %d: link to page %d, but the document has %d", l->page + 1,
+                            l->dest_page + 1, c->doc->page_count);
+            HPDF_Array dst = make_dest(c, l->dest_page, l->dest_y);
+            r += dst ? HPDF_Dict_Add(a, "Dest", dst) : HPDF_FAILD_TO_ALLOC_MEM;
+        }
+        if (hpdf_failed(c, r))
+            return check(c, "links") ? -1 : fail(c, "cannot make a link");
+    }
+    return 0;
+}
+
+struct box {
+    double x0, y0, x1, y1;
+};
+
+static int boxes_overlap(const struct box *a, const struct box *b)
+{
+    const double e = 0.01;
+    return a->x0 < b->x1 - e && b->x0 < a->x1 - e && a->y0 < b->y1 - e && b->y0 < a->y1 - e;
+}
+
+/* Where an item can leave ink; returns 0 for items that draw nothing. */
+static int item_box(const struct pdf_ctx *c, const struct page_item *it, struct box *b)
+{
+    double m;
+    switch (it->kind) {
+    case PAGE_TEXT:
+        /* The advance box from the font's descent to its ascent, a tenth
+         * of the size wider each side for overhangs. */
+        m = it->size / 10;
+        *b = (struct box){it->x - m, it->y - fontset_descent(c->fs, it->face) * it->size, it->x + it->w + m,
+                          it->y + fontset_ascent(c->fs, it->face) * it->size};
+        return 1;
+    case PAGE_RECT:
+    case PAGE_LINE:
+    case PAGE_IMAGE:
+        m = it->kind != PAGE_IMAGE && it->stroke != PAGE_NO_COLOR ? it->line_width / 2 : 0;
+        *b = (struct box){fmin(it->x, it->x + it->w) - m, fmin(it->y, it->y + it->h) - m,
+                          fmax(it->x, it->x + it->w) + m, fmax(it->y, it->y + it->h) + m};
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Paths and images cannot be drawn inside a text object, so each one ends
+ * the text object, and the next text starts again with an absolute move, a
+ * font and a colour. A rule, box or image that overlaps nothing drawn
+ * before it on the page (text, or such items that stay in place) looks the
+ * same drawn before all the text: those are marked `early`. */
+static int plan_page(struct pdf_ctx *c, const struct page *pg, uint8_t **early)
+{
+    int n = 0;
+    for (const struct page_item *it = pg->items; it; it = it->next)
+        n++;
+    *early = calloc((size_t)n + 1, 1);
+    struct box *before = malloc(((size_t)n + 1) * sizeof *before);
+    if (!*early || !before) {
+        free(before);
+        return fail(c, "out of memory");
+    }
+    int nb = 0, i = 0;
+    for (const struct page_item *it = pg->items; it; it = it->next, i++) {
+        struct box b;
+        if (!item_box(c, it, &b) || !isfinite(b.x0 + b.x1 + b.y0 + b.y1))
+            continue;
+        int clear = it->kind != PAGE_TEXT;
+        for (int k = 0; clear && k < nb; k++)
+            clear = !boxes_overlap(&b, &before[k]);
+        if (clear)
+            (*early)[i] = 1;
+        else
+            before[nb++] = b;
+    }
+    free(before);
+    return 0;
+}
+
+static int draw_item(struct pdf_ctx *c, int pi, HPDF_Page p, struct gstate *g, struct run *run,
+                     const struct page_item *it)
+{
+    switch (it->kind) {
+    case PAGE_TEXT: {
+        if (!it->text || !*it->text)
+            break;
+        if (it->size <= 0 || it->size > 1000)
+            return fail(c, "page %d: invalid font size %g", pi + 1, it->size);
+        const char *t = clean_text(c, it->text);
+        if (!t)
+            return fail(c, "out of memory");
+        if (!*t)
+            break;
+        struct page_item copy = *it;
+        if (copy.fill == PAGE_NO_COLOR)
+            copy.fill = 0x000000;
+        if (run_text(c, p, g, run, &copy, t) < 0)
+            return fail(c, "out of memory");
+        break;
+    }
+    case PAGE_RECT: {
+        int fill = it->fill != PAGE_NO_COLOR;
+        int stroke = it->stroke != PAGE_NO_COLOR && it->line_width > 0;
+        if (!fill && !stroke)
+            break;
+        run_flush(c, p, g, run);
+        end_text(p, g);
+        if (fill)
+            set_fill(p, g, it->fill);
+        if (stroke)
+            set_stroke(p, g, it->stroke, it->line_width);
+        double x0 = grid(it->x), y0 = grid(it->y);
+        HPDF_Page_Rectangle(p, (HPDF_REAL)x0, (HPDF_REAL)y0, (HPDF_REAL)(grid(it->x + it->w) - x0),
+                            (HPDF_REAL)(grid(it->y + it->h) - y0));
+        if (fill && stroke)
+            HPDF_Page_FillStroke(p);
+        else if (fill)
+            HPDF_Page_Fill(p);
+        else
+            HPDF_Page_Stroke(p);
+        break;
+    }
+    case PAGE_LINE:
+        if (it->stroke == PAGE_NO_COLOR || it->line_width <= 0)
+            break;
+        run_flush(c, p, g, run);
+        end_text(p, g);
+        set_stroke(p, g, it->stroke, it->line_width);
+        HPDF_Page_MoveTo(p, (HPDF_REAL)grid(it->x), (HPDF_REAL)grid(it->y));
+        HPDF_Page_LineTo(p, (HPDF_REAL)grid(it->x + it->w), (HPDF_REAL)grid(it->y + it->h));
+        HPDF_Page_Stroke(p);
+        break;
+    case PAGE_IMAGE: {
+        if (!it->text)
+            return fail(c, "page %d: image without a file name", pi + 1);
+        HPDF_Image img = load_image(c, it->text);
+        if (!img)
+            return -1;
+        run_flush(c, p, g, run);
+        end_text(p, g);
+        HPDF_Page_DrawImage(p, img, (HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)it->w, (HPDF_REAL)it->h);
+        break;
+    }
+    case PAGE_LINK:
+        if (it->text && !*it->text) {
+            diag_add(c->d, DIAG_WARNING, c->path, 0, 0, "page %d: a link has an empty address; left out", pi + 1);
+            break;
+        }
+        if (!it->text && (it->dest_page < 0 || it->dest_page >= c->doc->page_count))
+            return fail(c, "page %d: link to page %d, but the document has %d", pi + 1, it->dest_page + 1,
+                        c->doc->page_count);
+        if (add_link(c, pi, it) < 0)
+            return -1;
+        break;
+    }
+    return 0;
+}
+
 static int draw_page(struct pdf_ctx *c, int pi)
 {
     const struct page *pg = &c->doc->pages[pi];
     HPDF_Page p = c->pages[pi];
-    struct gstate g = {0, NULL, 0, UNSET_COLOR, UNSET_COLOR, -1};
+    struct gstate g = {0, NULL, 0, UNSET_COLOR, UNSET_COLOR, -1, 0, 0, 0};
+    struct run run = {0};
     char what[64];
     snprintf(what, sizeof what, "page %d", pi + 1);
 
-    for (const struct page_item *it = pg->items; it; it = it->next) {
+    for (const struct page_item *it = pg->items; it; it = it->next)
         if (!isfinite(it->x) || !isfinite(it->y) || !isfinite(it->w) || !isfinite(it->h) ||
             !isfinite(it->line_width))
             return fail(c, "page %d: an item has no valid position or size", pi + 1);
-        switch (it->kind) {
-        case PAGE_TEXT: {
-            if (!it->text || !*it->text)
-                break;
-            if (it->size <= 0 || it->size > 1000)
-                return fail(c, "page %d: invalid font size %g", pi + 1, it->size);
-            const char *t = clean_text(c, it->text);
-            if (!t)
-                return fail(c, "out of memory");
-            if (!*t)
-                break;
-            if (!g.in_text) {
-                HPDF_Page_BeginText(p);
-                g.in_text = 1;
-            }
-            HPDF_Font f = c->slots[c->face_slot[it->face]].font;
-            if (f != g.font || it->size != g.size) {
-                HPDF_Page_SetFontAndSize(p, f, (HPDF_REAL)it->size);
-                g.font = f;
-                g.size = it->size;
-            }
-            set_fill(p, &g, it->fill == PAGE_NO_COLOR ? 0x000000 : it->fill);
-            HPDF_Page_TextOut(p, (HPDF_REAL)it->x, (HPDF_REAL)it->y, t);
-            break;
+    uint8_t *early;
+    if (plan_page(c, pg, &early) < 0)
+        return -1;
+    int rc = 0;
+    for (int pass = 0; pass < 2 && !rc; pass++) {
+        int i = 0;
+        for (const struct page_item *it = pg->items; it && !rc; it = it->next, i++) {
+            if (early[i] != (pass == 0))
+                continue;
+            rc = draw_item(c, pi, p, &g, &run, it);
+            if (!rc)
+                rc = check(c, what);
         }
-        case PAGE_RECT: {
-            int fill = it->fill != PAGE_NO_COLOR;
-            int stroke = it->stroke != PAGE_NO_COLOR && it->line_width > 0;
-            if (!fill && !stroke)
-                break;
-            end_text(p, &g);
-            if (fill)
-                set_fill(p, &g, it->fill);
-            if (stroke)
-                set_stroke(p, &g, it->stroke, it->line_width);
-            HPDF_Page_Rectangle(p, (HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)it->w, (HPDF_REAL)it->h);
-            if (fill && stroke)
-                HPDF_Page_FillStroke(p);
-            else if (fill)
-                HPDF_Page_Fill(p);
-            else
-                HPDF_Page_Stroke(p);
-            break;
-        }
-        case PAGE_LINE:
-            if (it->stroke == PAGE_NO_COLOR || it->line_width <= 0)
-                break;
-            end_text(p, &g);
-            set_stroke(p, &g, it->stroke, it->line_width);
-            HPDF_Page_MoveTo(p, (HPDF_REAL)it->x, (HPDF_REAL)it->y);
-            HPDF_Page_LineTo(p, (HPDF_REAL)(it->x + it->w), (HPDF_REAL)(it->y + it->h));
-            HPDF_Page_Stroke(p);
-            break;
-        case PAGE_IMAGE: {
-            if (!it->text)
-                return fail(c, "page %d: image without a file name", pi + 1);
-            HPDF_Image img = load_image(c, it->text);
-            if (!img)
-                return -1;
-            end_text(p, &g);
-            HPDF_Page_DrawImage(p, img, (HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)it->w,
-                                (HPDF_REAL)it->h);
-            break;
-        }
-        case PAGE_LINK: {
-            HPDF_Rect r = {(HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)(it->x + it->w),
-                           (HPDF_REAL)(it->y + it->h)};
-            HPDF_Annotation a;
-            if (it->text && !*it->text) {
-                diag_add(c->d, DIAG_WARNING, c->path, 0, 0, "page %d: a link has an empty address; left out",
-                         pi + 1);
-                break;
-            }
-            if (it->text) {
-                char *uri = uri_ascii(it->text);
-                if (!uri)
-                    return fail(c, "out of memory");
-                a = HPDF_Page_CreateURILinkAnnot(p, r, uri);
-                free(uri);
-            } else {
-                if (it->dest_page < 0 || it->dest_page >= c->doc->page_count)
-                    return fail(c, "page %d: link to page %d, but the document has %d", pi + 1,
-                                it->dest_page + 1, c->doc->page_count);
-                HPDF_Destination dst = make_dest(c, it->dest_page, it->dest_y);
-                a = dst ? HPDF_Page_CreateLinkAnnot(p, r, dst) : NULL;
-            }
-            if (!a)
-                return check(c, what) ? -1 : fail(c, "page %d: cannot make a link", pi + 1);
-            HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
-            break;
-        }
-        }
-        if (check(c, what) < 0)
-            return -1;
     }
+    free(early);
+    if (rc)
+        return -1;
+    run_flush(c, p, &g, &run);
     end_text(p, &g);
     return check(c, what);
 }
@@ -922,10 +1582,11 @@ static int add_outline(struct pdf_ctx *c)
                 return fail(c, "out of memory");
             HPDF_Outline o = HPDF_CreateOutline(c->pdf, depth ? stack[depth - 1] : NULL, t,
                                                 plain_ascii(t) ? NULL : c->utf8);
-            HPDF_Destination dst = o ? make_dest(c, pi, m->y) : NULL;
-            if (!dst)
+            HPDF_Array dst = o ? make_dest(c, pi, m->y) : NULL;
+            if (!dst || hpdf_failed(c, HPDF_Dict_Add(o, "Dest", dst)))
                 return check(c, "outline") ? -1 : fail(c, "cannot make the outline");
-            HPDF_Outline_SetDestination(o, dst);
+            /* Only the outline root has a /Type; libharu gives every item one. */
+            dict_remove(o, "Type");
             HPDF_Outline_SetOpened(o, HPDF_TRUE);
             if (depth == MAX_OUTLINE_DEPTH)
                 depth--;
@@ -959,6 +1620,7 @@ static int add_labels(struct pdf_ctx *c)
     }
     return check(c, "page labels");
 }
+
 
 static int days_in_month(int y, int m)
 {
@@ -1001,6 +1663,7 @@ static int doc_date(struct pdf_ctx *c, HPDF_Date *out)
     return 1;
 }
 
+
 static int add_info(struct pdf_ctx *c)
 {
     const struct doc_info *in = &c->doc->info;
@@ -1012,7 +1675,7 @@ static int add_info(struct pdf_ctx *c)
         {HPDF_INFO_AUTHOR, in->author},
         {HPDF_INFO_SUBJECT, in->subject},
         {HPDF_INFO_KEYWORDS, in->keywords},
-        {HPDF_INFO_CREATOR, "handout"},
+        {HPDF_INFO_PRODUCER, "handout"}, /* not libharu's long name; no Creator */
     };
     for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
         if (!attrs[i].value || !*attrs[i].value)
@@ -1029,10 +1692,8 @@ static int add_info(struct pdf_ctx *c)
     int has = doc_date(c, &date);
     if (has < 0)
         return -1;
-    if (has) {
+    if (has) /* a ModDate would only repeat it */
         HPDF_SetInfoDateAttr(c->pdf, HPDF_INFO_CREATION_DATE, date);
-        HPDF_SetInfoDateAttr(c->pdf, HPDF_INFO_MOD_DATE, date);
-    }
 
     HPDF_Dict cat = c->pdf->catalog;
     if (in->lang && *in->lang) {
@@ -1052,6 +1713,143 @@ static int add_info(struct pdf_ctx *c)
     }
     return check(c, "document information");
 }
+/* ---- page tree and streams --------------------------------------------- */
+
+/* One Resources dictionary on the page tree, inherited by every page (ISO
+ * 32000-1 §7.7.3.4), instead of one per page with an obsolete ProcSet.
+ * Pointing each page's font and image lists at the shared ones makes
+ * libharu name a font or image the same on every page. */
+static int share_resources(struct pdf_ctx *c)
+{
+    HPDF_MMgr mm = c->pdf->mmgr;
+    int images = 0;
+    for (int pi = 0; pi < c->doc->page_count && !images; pi++)
+        for (const struct page_item *it = c->doc->pages[pi].items; it && !images; it = it->next)
+            images = it->kind == PAGE_IMAGE;
+    HPDF_Dict res = HPDF_Dict_New(mm);
+    HPDF_STATUS r = res ? HPDF_Dict_Add(c->pdf->root_pages, "Resources", res) : HPDF_FAILD_TO_ALLOC_MEM;
+    if (r == HPDF_OK && c->nslots) {
+        c->res_fonts = HPDF_Dict_New(mm);
+        r += HPDF_Dict_Add(res, "Font", c->res_fonts);
+    }
+    if (r == HPDF_OK && images) {
+        c->res_xobjects = HPDF_Dict_New(mm);
+        r += HPDF_Dict_Add(res, "XObject", c->res_xobjects);
+    }
+    for (int i = 0; i < c->doc->page_count && r == HPDF_OK; i++) {
+        HPDF_PageAttr pa = c->pages[i]->attr;
+        dict_remove(c->pages[i], "Resources");
+        pa->fonts = c->res_fonts;
+        pa->xobjects = c->res_xobjects;
+    }
+    if (hpdf_failed(c, r))
+        return check(c, "cannot make the page tree") ? -1 : fail(c, "cannot make the page tree");
+    return 0;
+}
+
+/* The page size on the page tree when all pages share it (inherited). */
+static int share_media_box(struct pdf_ctx *c)
+{
+    const struct doc *doc = c->doc;
+    for (int i = 1; i < doc->page_count; i++)
+        if (doc->pages[i].width != doc->pages[0].width || doc->pages[i].height != doc->pages[0].height)
+            return 0;
+    HPDF_Box box = {0, 0, (HPDF_REAL)doc->pages[0].width, (HPDF_REAL)doc->pages[0].height};
+    HPDF_Array a = HPDF_Box_Array_New(c->pdf->mmgr, box);
+    if (!a || hpdf_failed(c, HPDF_Dict_Add(c->pdf->root_pages, "MediaBox", a)))
+        return check(c, "cannot make the page tree") ? -1 : fail(c, "cannot make the page tree");
+    for (int i = 0; i < doc->page_count; i++)
+        dict_remove(c->pages[i], "MediaBox");
+    return 0;
+}
+
+/* Written in a stream dictionary that holds data deflated here. libharu
+ * writes the Filter of a stream it deflates itself (as an array), and
+ * drops any Filter entry of one it does not. */
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
+{
+    (void)dict;
+    return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+}
+
+/* Deflates every stream at zlib's best level, with a plain /Filter name
+ * (libharu uses the default level and a one-name array); one that would
+ * not get smaller is left as it is, and JPEG data alone. Measured against
+ * libharu's own: 1% smaller with Type0 text and with images, next to
+ * nothing with WinAnsi text. */
+static int deflate_streams(struct pdf_ctx *c)
+{
+    HPDF_List entries = c->pdf->xref->entries;
+    unsigned char *in = NULL, *out = NULL;
+    size_t in_cap = 0, out_cap = 0;
+    int rc = 0;
+    for (HPDF_UINT i = 0; i < entries->count && !rc; i++) {
+        HPDF_XrefEntry e = HPDF_List_ItemAt(entries, i);
+        HPDF_Obj_Header *h = e->obj;
+        if (!h || (h->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT)
+            continue;
+        HPDF_Dict d = e->obj;
+        if (!d->stream || d->stream->type != HPDF_STREAM_MEMORY || d->write_fn ||
+            (d->filter & ~HPDF_STREAM_FILTER_FLATE_DECODE))
+            continue;
+        size_t n = HPDF_Stream_Size(d->stream);
+        if (n + 1 > in_cap || compressBound((uLong)n) > out_cap) {
+            free(in);
+            free(out);
+            in_cap = n + 1;
+            out_cap = compressBound((uLong)n);
+            in = malloc(in_cap);
+            out = malloc(out_cap);
+            if (!in || !out) {
+                rc = fail(c, "out of memory");
+                break;
+            }
+        }
+        size_t got = 0;
+        for (HPDF_UINT b = 0; b < HPDF_MemStream_GetBufCount(d->stream); b++) {
+            HPDF_UINT len = 0;
+            HPDF_BYTE *buf = HPDF_MemStream_GetBufPtr(d->stream, b, &len);
+            if (!buf || got + len > n)
+                break;
+            memcpy(in + got, buf, len);
+            got += len;
+        }
+        if (got != n) {
+            rc = fail(c, "cannot compress a stream");
+            break;
+        }
+        z_stream z;
+        memset(&z, 0, sizeof z);
+        if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+            rc = fail(c, "cannot compress a stream: out of memory");
+            break;
+        }
+        z.next_in = in;
+        z.avail_in = (uInt)n;
+        z.next_out = out;
+        z.avail_out = (uInt)out_cap;
+        int zr = deflate(&z, Z_FINISH);
+        size_t zn = z.total_out;
+        deflateEnd(&z);
+        if (zr != Z_STREAM_END) {
+            rc = fail(c, "cannot compress a stream");
+            break;
+        }
+        d->filter = HPDF_STREAM_FILTER_NONE;
+        /* "/Filter /FlateDecode" costs 21 bytes. */
+        if (zn + 21 < n) {
+            if (hpdf_failed(c, stream_set(d, out, zn))) {
+                rc = check(c, "cannot compress a stream");
+                break;
+            }
+            d->write_fn = write_flate_filter;
+        }
+    }
+    free(in);
+    free(out);
+    return rc;
+}
+
 
 /* The process umask, read without changing it (umask(2) is not thread-safe). */
 static mode_t current_umask(void)
@@ -1208,12 +2006,13 @@ static int build(struct pdf_ctx *c)
         HPDF_Page_SetWidth(c->pages[i], (HPDF_REAL)pg->width);
         HPDF_Page_SetHeight(c->pages[i], (HPDF_REAL)pg->height);
     }
-    if (check(c, "cannot add pages") < 0)
+    if (check(c, "cannot add pages") < 0 || share_resources(c) < 0)
         return -1;
     for (int i = 0; i < doc->page_count; i++)
         if (draw_page(c, i) < 0)
             return -1;
-    if (add_outline(c) < 0 || add_labels(c) < 0 || add_info(c) < 0)
+    if (write_links(c) < 0 || add_outline(c) < 0 || add_labels(c) < 0 || add_info(c) < 0 ||
+        share_media_box(c) < 0 || deflate_streams(c) < 0)
         return -1;
     if (c->bad_text) {
         char first[32] = "invalid UTF-8";
@@ -1239,8 +2038,13 @@ int pdf_write(const struct doc *doc, const struct fontset *fs, const char *path,
         fail(&c, "cannot write the PDF");
     if (c.pdf)
         HPDF_Free(c.pdf);
+    for (int i = 0; i < c.nslots; i++)
+        hb_blob_destroy(c.slots[i].program);
     free(c.pages);
     free(c.images);
+    free(c.links);
+    free(c.actions);
+    free(c.run);
     free(c.slots);
     free(c.face_slot);
     free(c.scratch);
