@@ -6,9 +6,11 @@
 
 #include "diag.h"
 
-/* Code points below this have their advances cached (Latin, Greek, Cyrillic
- * and general punctuation cover nearly all clinic text). */
-enum { FONTSET_CACHE = 0x2100 };
+/* Code points below this (Latin, with its accents) have their advances
+ * cached at load; the rest are asked of HarfBuzz, whose cmap lookups are
+ * quick and safe from many threads. Loading stays cheap: a run that sets one
+ * leaflet should not spend its time indexing every face's whole cmap. */
+enum { FONTSET_CACHE = 0x250 };
 
 struct font_file {
     char *path;
@@ -16,7 +18,6 @@ struct font_file {
     hb_font_t *font;
     double upem, ascent, descent;
     float advance[FONTSET_CACHE];       /* em; < 0 means missing */
-    uint8_t has_bmp[0x10000 / 8];
 };
 
 struct fontset {
@@ -28,8 +29,8 @@ struct fontset {
 
 static bool file_has(const struct font_file *f, uint32_t cp)
 {
-    if (cp < 0x10000)
-        return f->has_bmp[cp >> 3] & (1u << (cp & 7));
+    if (cp < FONTSET_CACHE)
+        return f->advance[cp] >= 0;
     hb_codepoint_t g;
     return hb_font_get_nominal_glyph(f->font, cp, &g) && g != 0;
 }
@@ -77,20 +78,11 @@ static struct font_file *file_load(const char *path, struct diag *d)
     if (f->descent <= 0)
         f->descent = 0.2;
 
-    hb_set_t *cps = hb_set_create();
-    hb_face_collect_unicodes(face, cps);
-    for (uint32_t cp = 0; cp < FONTSET_CACHE; cp++)
-        f->advance[cp] = -1;
-    hb_codepoint_t cp = HB_SET_VALUE_INVALID;
-    while (hb_set_next(cps, &cp) && cp < 0x10000) {
+    for (uint32_t cp = 0; cp < FONTSET_CACHE; cp++) {
         hb_codepoint_t g;
-        if (!hb_font_get_nominal_glyph(f->font, cp, &g) || g == 0)
-            continue;
-        f->has_bmp[cp >> 3] |= (uint8_t)(1u << (cp & 7));
-        if (cp < FONTSET_CACHE)
-            f->advance[cp] = (float)(hb_font_get_glyph_h_advance(f->font, g) / f->upem);
+        bool has = hb_font_get_nominal_glyph(f->font, cp, &g) && g != 0;
+        f->advance[cp] = has ? (float)(hb_font_get_glyph_h_advance(f->font, g) / f->upem) : -1;
     }
-    hb_set_destroy(cps);
     hb_font_make_immutable(f->font);
     return f;
 }
