@@ -348,6 +348,15 @@ static bool br_label(const struct br_word *l, const struct br_word *r)
 bool breakrules_keep_space(const char *left, size_t left_len, const char *right,
                            size_t right_len)
 {
+    /* Every rule needs a digit in one of the words, or a capital after a
+     * title: most pairs of words are neither, and are answered here. */
+    bool maybe = false;
+    for (size_t i = 0; i < left_len && !maybe; i++)
+        maybe = br_digit(left[i]) || (unsigned char)left[i] >= 0x80; /* "½", "§" */
+    for (size_t i = 0; i < right_len && !maybe; i++)
+        maybe = br_digit(right[i]) || (right[i] >= 'A' && right[i] <= 'Z') || (unsigned char)right[i] >= 0x80;
+    if (!maybe)
+        return false;
     struct br_word l = br_core(left, left_len), r = br_core(right, right_len);
     /* A space after , ; : ! ? follows a clause; text may break there. */
     if (!l.len || !r.len || l.clause)

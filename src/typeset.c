@@ -282,6 +282,8 @@ struct para {
     double kept_width;      /* the previous word with those kept to it by break rules */
     double width;           /* line width */
     bool hyphenate;         /* body text only: never headings, code, large print */
+    char *run_buf;          /* text of the run being set */
+    size_t run_len, run_cap;
 };
 
 static void para_frag(struct para *p, const struct istyle *st, int face, const char *text, int len)
@@ -634,6 +636,30 @@ static void collect_inlines(struct para *p, cmark_node *n, struct istyle st)
     collect_children(p, n, st);
 }
 
+/* The text of the run being set, gathered here and copied once it is whole. */
+static void run_append(struct para *p, const char *text, int len)
+{
+    if (p->run_len + (size_t)len + 1 > p->run_cap) {
+        size_t cap = p->run_cap ? p->run_cap * 2 : 256;
+        while (cap < p->run_len + (size_t)len + 1)
+            cap *= 2;
+        char *grown = realloc(p->run_buf, cap);
+        if (!grown)
+            return;
+        p->run_buf = grown;
+        p->run_cap = cap;
+    }
+    memcpy(p->run_buf + p->run_len, text, (size_t)len);
+    p->run_len += (size_t)len;
+}
+
+static void run_close(struct para *p, struct page_item *run)
+{
+    if (run)
+        run->text = arena_strndup(p->ts->a, p->run_buf ? p->run_buf : "", p->run_len);
+    p->run_len = 0;
+}
+
 /* Sets the collected items into line slabs of the given style. */
 static void para_set(struct para *p, const struct layout_style *ls)
 {
@@ -693,7 +719,7 @@ static void para_set(struct para *p, const struct layout_style *ls)
             }
             ts->marker = NULL;
         }
-        struct page_item *run = NULL;
+        struct page_item *run = NULL, *link = NULL;
         const struct frag *last = NULL;
         for (int i = from; i < to; i++) {
             if (p->items[i].kind == LB_PENALTY)
@@ -704,8 +730,8 @@ static void para_set(struct para *p, const struct layout_style *ls)
                     run->y == baseline - fr->rise) {
                     /* One run for the whole stretch: fewer operators, smaller PDFs. */
                     run->w += fr->width;
-                    run->text = arena_printf(ts->a, "%s%.*s", run->text, fr->len, fr->text);
                 } else {
+                    run_close(p, run);
                     run = page_item_new(ts->a, PAGE_TEXT);
                     run->x = x;
                     run->y = baseline - fr->rise;
@@ -713,21 +739,25 @@ static void para_set(struct para *p, const struct layout_style *ls)
                     run->face = fr->face;
                     run->size = fr->size;
                     run->fill = fr->color;
-                    run->text = arena_strndup(ts->a, fr->text, (size_t)fr->len);
                     slab_add(s, run);
                 }
+                run_append(p, fr->text, fr->len);
                 if (fr->strike)
                     add_line(ts, s, x, baseline - fr->size * 0.3, fr->width, 0, fr->color, fr->size * 0.06);
-                if (fr->link && fr->len > 0 && !(fr->len == 1 && fr->text[0] == ' ')) {
-                    struct page_item *lk = page_item_new(ts->a, PAGE_LINK);
-                    lk->x = x, lk->y = baseline - asc, lk->w = fr->width, lk->h = asc + desc;
-                    lk->text = fr->link;
-                    slab_add(s, lk);
+                bool blank = fr->len == 1 && fr->text[0] == ' ';
+                if (fr->link && link && link->text == fr->link && fabs(link->x + link->w - x) < 0.01) {
+                    link->w += fr->width; /* one clickable area per line of a link */
+                } else if (fr->link && !blank) {
+                    link = page_item_new(ts->a, PAGE_LINK);
+                    link->x = x, link->y = baseline - asc, link->w = fr->width, link->h = asc + desc;
+                    link->text = fr->link;
+                    slab_add(s, link);
                 }
                 x += fr->width;
                 last = fr;
             }
         }
+        run_close(p, run);
         if (to < p->nitems && p->items[to].kind == LB_PENALTY && p->items[to].flagged && last) {
             struct page_item *h = page_item_new(ts->a, PAGE_TEXT);
             *h = (struct page_item){.kind = PAGE_TEXT, .x = x, .y = baseline - last->rise, .w = p->items[to].width,
@@ -757,6 +787,7 @@ static void para_init(struct para *p, struct ts *ts, double width)
 
 static void para_free(struct para *p)
 {
+    free(p->run_buf);
     free(p->frags);
     free(p->items);
     free(p->item_frag);
@@ -1216,12 +1247,22 @@ static void cell_widths(struct ts *ts, cmark_node *cell, enum layout_element el,
 
 /* A table too wide for the column, set row by row as "header: value"
  * lines (large print must not shrink text to make a table fit). */
+static void set_row_as_blocks(struct ts *ts, cmark_node *header, cmark_node *row, int cols);
+
 static void set_table_as_blocks(struct ts *ts, cmark_node *table, int cols)
 {
     cmark_node *header = cmark_node_first_child(table);
     space(ts, ts->l->paragraph_space);
+    for (cmark_node *row = cmark_node_next(header); row; row = cmark_node_next(row))
+        set_row_as_blocks(ts, header, row, cols);
+    space(ts, ts->l->style[EL_TABLE].space_after);
+}
+
+/* One row as "header: value" lines (also a row too tall for a page). */
+static void set_row_as_blocks(struct ts *ts, cmark_node *header, cmark_node *row, int cols)
+{
     bool saved_keep = ts->keep_group;
-    for (cmark_node *row = cmark_node_next(header); row; row = cmark_node_next(row)) {
+    {
         ts->line = source_line(ts->topic, row);
         struct flow_slab *rule = slab_new(ts, 1);
         add_line(ts, rule, ts->x, 0.5, ts->w, 0, ts->l->table_border_color, 0.8);
@@ -1251,7 +1292,6 @@ static void set_table_as_blocks(struct ts *ts, cmark_node *table, int cols)
         ts->keep_group = saved_keep;
         space(ts, 4);
     }
-    space(ts, ts->l->style[EL_TABLE].space_after);
 }
 
 static void set_table(struct ts *ts, cmark_node *table)
@@ -1312,6 +1352,17 @@ static void set_table(struct ts *ts, cmark_node *table)
             x += width[c];
         }
         h += 2 * pad;
+        /* A row taller than a page cannot be drawn as a row (it cannot be
+         * split): set it as "header: value" lines, which can. */
+        if (h > (ts->l->paper_h - ts->l->margin_top - ts->l->margin_bottom) * 0.9) {
+            if (header) {
+                free(natural), free(minimum), free(width);
+                set_table_as_blocks(ts, table, cols);
+                return;
+            }
+            set_row_as_blocks(ts, cmark_node_first_child(table), row, cols);
+            continue;
+        }
         struct flow_slab *s = slab_new(ts, h);
         if (header)
             add_rect(ts, s, ts->x, 0, avail, h, ts->l->table_header_background, PAGE_NO_COLOR, 0);
