@@ -521,7 +521,9 @@ static HPDF_FontDef load_fontdef(struct pdf_ctx *c, hb_blob_t *blob, int index)
 {
     unsigned len = 0;
     const char *data = hb_blob_get_data(blob, &len);
-    HPDF_Stream st = HPDF_MemStream_New(c->pdf->mmgr, len);
+    /* One byte to spare: libharu's memory stream cannot seek to the end of
+     * data that fills its buffers exactly (HPDF_INVALID_OBJECT). */
+    HPDF_Stream st = HPDF_MemStream_New(c->pdf->mmgr, len + 1);
     if (!st)
         return NULL;
     if (HPDF_Stream_Write(st, (const HPDF_BYTE *)data, len) != HPDF_OK) {
@@ -837,10 +839,18 @@ static int embed_font(struct pdf_ctx *c, struct font_slot *s, HPDF_Dict spare)
     HPDF_STATUS r;
     if (!s->font->before_write_fn)
         return fail(c, "cannot embed font %s: unexpected libharu font", s->path);
-    HPDF_BOOL embedding = ta->embedding;
+    /* libharu's embedding flag stays off from here on: it only makes libharu
+     * build a font file of its own (not wanted: the program is HarfBuzz's
+     * subset) and, for each glyph measured the first time, walk the glyph's
+     * components in the loaded font to mark them for that file. The walk
+     * seeks to the end of the glyph, and libharu's memory stream refuses a
+     * seek to the end of data that fills its buffers exactly: a composite
+     * glyph that ends the font (é in a subset of "Renée") left
+     * HPDF_INVALID_OBJECT set, failing the page at the next check. (The
+     * flag was needed on: HPDF_GetFont makes a Type0 font's CIDToGIDMap
+     * stream only for an embedded font.) */
     ta->embedding = HPDF_FALSE;
     r = s->font->before_write_fn(s->font);
-    ta->embedding = embedding;
     s->font->before_write_fn = NULL;
     HPDF_Dict desc = fa->fontdef->descriptor;
     if (hpdf_failed(c, r) || !desc)

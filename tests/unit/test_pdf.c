@@ -858,6 +858,42 @@ static void test_links_merged(void **state)
     unlink(qdf);
 }
 
+/* A font whose subset ends with a composite glyph (é = e + acute, ā, ...).
+ * libharu, measuring a glyph for the first time, walks its components in
+ * the font it loaded when the font is to be embedded; the walk ends with a
+ * seek to the end of the glyph, here the end of the font, and its memory
+ * stream refuses a seek to its very end when the data fills its buffers
+ * exactly: the error (HPDF_INVALID_OBJECT) stayed set and failed the page at
+ * the next check ("page 2: PDF library error (libharu error 0x1033)", the
+ * generated topic 0221's "*Renée*", the only italic text). Each string is
+ * a whole document's text in its font; with Debian 12's DejaVu Sans and
+ * HarfBuzz, each one's subset ends with such a glyph: simple WinAnsi fonts
+ * (Café, Renée) and a Type0 font (ā). */
+static void test_composite_glyph_last(void **state)
+{
+    struct fx *f = *state;
+    const char *texts[] = {"Café", "Renée", "ā", "cafā"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        struct page pg = {.width = 300, .height = 300};
+        struct doc doc = {.pages = &pg, .page_count = 1, .info = {.title = "t"}};
+        add_text(f, &pg, FACE_DEJAVU, 20, 250, 12, texts[i]);
+        struct diag d = {0};
+        int r = pdf_write(&doc, f->fs, f->path, &d);
+        if (r != 0 || d.count) {
+            diag_print(&d, stderr);
+            fail_msg("\"%s\" in DejaVu Sans: not written", texts[i]);
+        }
+        diag_free(&d);
+        char *t = run("pdftotext -enc UTF-8 '%s' -", f->path);
+        if (!strstr(t, texts[i]))
+            fail_msg("pdftotext lacks \"%s\" in:\n%s", texts[i], t);
+        free(t);
+        t = run("mutool trace '%s' | grep -c 'glyph=\"0\"'", f->path);
+        assert_int_equal(atoi(t), 0);
+        free(t);
+    }
+}
+
 struct job {
     struct fx *f;
     char path[160];
@@ -922,6 +958,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_simple_fonts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_glyphs_where_layout_put_them, setup, teardown),
         cmocka_unit_test_setup_teardown(test_links_merged, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_composite_glyph_last, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
