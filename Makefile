@@ -19,7 +19,7 @@ SRC      := $(wildcard src/*.c)
 OBJ      := $(SRC:src/%.c=$(BUILD)/obj/%.o)
 UNIT     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all handouts deps test unit e2e golden golden-check sanitize clean bench bench-typeset
+.PHONY: all handouts deps test unit e2e golden golden-check sanitize valgrind clean bench bench-typeset
 
 all: $(BUILD)/handout
 
@@ -79,6 +79,11 @@ bench: $(BUILD)/handout $(BUILD)/bench/typeset_bench
 
 bench-typeset: $(BUILD)/bench/typeset_bench
 	TYPESET_BENCH=$(BUILD)/bench/typeset_bench tests/bench/run.sh --typeset-only
+
+# The end-to-end tests with every handout run under valgrind: zero errors and
+# zero leaks, or the checks fail.
+valgrind: $(BUILD)/handout
+	HANDOUT_BIN=$(BUILD)/handout HANDOUT=tests/e2e/valgrind-handout.sh tests/e2e/run.sh
 
 sanitize:
 	$(MAKE) BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
