@@ -1828,9 +1828,15 @@ static int deflate_streams(struct pdf_ctx *c)
             rc = fail(c, "cannot compress a stream");
             break;
         }
+        /* A window no larger than the data, and a hash table to match:
+         * most streams are a few KB, and zlib clears its tables on every
+         * start, which for 32 KB windows cost more than the compressing. */
+        int bits = 9;
+        while (bits < 15 && ((size_t)1 << bits) < n)
+            bits++;
         z_stream z;
         memset(&z, 0, sizeof z);
-        if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+        if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, bits, bits - 6, Z_DEFAULT_STRATEGY) != Z_OK) {
             rc = fail(c, "cannot compress a stream: out of memory");
             break;
         }
