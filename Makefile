@@ -19,7 +19,7 @@ SRC      := $(wildcard src/*.c)
 OBJ      := $(SRC:src/%.c=$(BUILD)/obj/%.o)
 UNIT     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all handouts deps test unit e2e golden golden-check sanitize valgrind clean bench bench-typeset
+.PHONY: all handouts deps test unit e2e golden golden-check sanitize tsan valgrind clean bench bench-typeset
 
 all: $(BUILD)/handout
 
@@ -85,8 +85,17 @@ bench-typeset: $(BUILD)/bench/typeset_bench
 valgrind: $(BUILD)/handout
 	HANDOUT_BIN=$(BUILD)/handout HANDOUT=tests/e2e/valgrind-handout.sh tests/e2e/run.sh
 
+# The whole suite under ASan + UBSan, then parallel builds under TSan.
 sanitize:
 	$(MAKE) BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
+	$(MAKE) tsan
+
+tsan:
+	$(MAKE) BUILD=build-tsan CFLAGS="-O1 -g -fsanitize=thread" build-tsan/handout
+	rm -rf build-tsan/out
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66" build-tsan/handout build -q -j 4 content/ -o build-tsan/out
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66" build-tsan/handout booklet -q -j 4 content/ -o build-tsan/out/booklet.pdf
+	@echo "tsan: no data races in parallel builds"
 
 clean:
-	rm -rf build build-san out
+	rm -rf build build-san build-tsan out

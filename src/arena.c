@@ -17,6 +17,7 @@ struct arena {
     struct arena_block *head;
     size_t total;
     int failed;
+    struct arena *children, *next_child; /* adopted: freed with this one */
 };
 
 enum { ARENA_BLOCK = 64 * 1024 };
@@ -35,7 +36,18 @@ void arena_free(struct arena *a)
         n = b->next;
         free(b);
     }
+    for (struct arena *c = a->children, *n; c; c = n) {
+        n = c->next_child;
+        arena_free(c);
+    }
     free(a);
+}
+
+void arena_adopt(struct arena *parent, struct arena *child)
+{
+    child->next_child = parent->children;
+    parent->children = child;
+    parent->failed |= child->failed;
 }
 
 void *arena_alloc(struct arena *a, size_t size)

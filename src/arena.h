@@ -15,6 +15,10 @@ char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int arena_failed(const struct arena *a);
+/* Makes child part of parent: freed with it. Work done on another thread
+ * uses an arena of its own (arenas are not shared between threads), then
+ * hands it over. */
+void arena_adopt(struct arena *parent, struct arena *child);
 size_t arena_used(const struct arena *a);
 
 #endif

@@ -1,6 +1,7 @@
 #include "booklet.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,73 @@ static void append_pages(struct doc *dst, const struct doc *src, struct arena *a
     dst->page_count = dst->page_cap = n;
 }
 
+/* Typesetting topics is independent work: done on several threads, each in
+ * an arena of its own; pagination then runs in order on the results. */
+struct set_job {
+    const struct topic *topic;
+    struct arena *arena;
+    struct diag diag;
+    struct flow flow;
+    int status;
+};
+
+struct set_batch {
+    struct set_job *jobs;
+    int count, next;
+    const struct layout *l;
+    const struct fontset *fs;
+    struct typeset_options to;
+    pthread_mutex_t lock;
+};
+
+static void *set_worker(void *arg)
+{
+    struct set_batch *b = arg;
+    for (;;) {
+        pthread_mutex_lock(&b->lock);
+        int i = b->next < b->count ? b->next++ : -1;
+        pthread_mutex_unlock(&b->lock);
+        if (i < 0)
+            return NULL;
+        struct set_job *j = &b->jobs[i];
+        j->status = j->arena ? typeset_topic(j->topic, b->l, b->fs, &b->to, j->arena, &j->diag, &j->flow) : -1;
+    }
+}
+
+static int set_all(const struct topic *topics, int n, const struct layout *l, const struct fontset *fs,
+                   const struct leaflet_options *o, struct arena *a, struct diag *d, struct flow *flows)
+{
+    struct set_batch b = {.count = n, .l = l, .fs = fs, .to = {o->line_breaking}};
+    b.jobs = calloc((size_t)(n > 0 ? n : 1), sizeof *b.jobs);
+    if (!b.jobs)
+        return -1;
+    pthread_mutex_init(&b.lock, NULL);
+    for (int i = 0; i < n; i++)
+        b.jobs[i] = (struct set_job){.topic = &topics[i], .arena = arena_new()};
+    int threads = (o->jobs > n ? n : o->jobs) - 1, started = 0; /* this thread works too */
+    pthread_t tids[64];
+    for (int i = 0; i < threads && i < 64; i++)
+        started += pthread_create(&tids[started], NULL, set_worker, &b) == 0;
+    set_worker(&b);
+    for (int i = 0; i < started; i++)
+        pthread_join(tids[i], NULL);
+    int status = 0;
+    for (int i = 0; i < n; i++) {
+        struct set_job *j = &b.jobs[i];
+        diag_move(d, &j->diag); /* in topic order, whatever finished first */
+        if (j->arena)
+            arena_adopt(a, j->arena);
+        else
+            diag_add(d, DIAG_ERROR, topics[i].path, 0, 0, "out of memory");
+        if (j->status)
+            status = -1;
+        flows[i] = j->flow;
+    }
+    pthread_mutex_destroy(&b.lock);
+    free(b.jobs);
+    return status;
+}
+
 static void prepend_mark(struct arena *a, struct page *p, int level, const char *title, double y)
 {
     struct page_mark *m = arena_alloc(a, sizeof *m);
@@ -54,20 +122,19 @@ int booklet_build(const struct topic *topics, int n, const struct booklet_info *
 {
     memset(out, 0, sizeof *out);
     const double top = l->paper_h - l->margin_top;
-    struct typeset_options to = {o->line_breaking};
 
     /* The topics first: their page numbers (1, 2, ... after the front
      * matter) do not depend on how long the contents turn out to be. */
     struct doc body = {0};
     int *start = arena_alloc(a, (size_t)(n + 1) * sizeof *start);
+    struct flow *flows = arena_alloc(a, (size_t)(n > 0 ? n : 1) * sizeof *flows);
+    if (set_all(topics, n, l, fs, o, a, d, flows))
+        return -1;
     for (int i = 0; i < n; i++) {
         if (l->double_sided && body.page_count % 2 == 1)
             paginate_blank(&body, l, a); /* each topic starts on a right-hand page */
         start[i] = body.page_count;
-        struct flow flow;
-        if (typeset_topic(&topics[i], l, fs, &to, a, d, &flow))
-            return -1;
-        paginate_flow(&body, &flow, l, a);
+        paginate_flow(&body, &flows[i], l, a);
         for (int p = start[i]; p < body.page_count; p++)
             for (struct page_mark *m = body.pages[p].marks; m; m = m->next)
                 m->level += 2; /* booklet -> topic -> headings */

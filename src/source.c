@@ -3,9 +3,12 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "arena.h"
@@ -206,6 +209,12 @@ static int fm_value(struct fm_parser *p, const char *key, yaml_mark_t key_mark, 
     int depth = 0;
     yaml_event_t skip = *ev;
     for (;;) {
+        if (skip.type == YAML_ALIAS_EVENT) { /* refuse a "billion laughs" bomb here too */
+            fm_error(p, skip.start_mark, "front matter: '%s': aliases (*name) are not allowed", key);
+            if (skip.type != ev->type || skip.start_mark.index != ev->start_mark.index)
+                yaml_event_delete(&skip);
+            return -1;
+        }
         if (skip.type == YAML_SEQUENCE_START_EVENT || skip.type == YAML_MAPPING_START_EVENT)
             depth++;
         if (skip.type == YAML_SEQUENCE_END_EVENT || skip.type == YAML_MAPPING_END_EVENT)
@@ -325,6 +334,11 @@ static const char *base_name(struct arena *a, const char *path)
     return arena_strndup(a, b, n);
 }
 
+void source_init(void)
+{
+    cmark_gfm_core_extensions_ensure_registered();
+}
+
 int source_parse(struct topic *t, const char *path, const char *text, size_t len,
                  struct arena *a, struct diag *d)
 {
@@ -363,7 +377,7 @@ int source_parse(struct topic *t, const char *path, const char *text, size_t len
         return -1;
     }
 
-    cmark_gfm_core_extensions_ensure_registered();
+    source_init();
     cmark_parser *parser = cmark_parser_new(CMARK_OPT_SMART | CMARK_OPT_FOOTNOTES);
     static const char *const exts[] = {"table", "strikethrough", "autolink", "tasklist"};
     for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
@@ -385,9 +399,20 @@ int source_parse(struct topic *t, const char *path, const char *text, size_t len
 int source_load(struct topic *t, const char *path, struct arena *a, struct diag *d)
 {
     memset(t, 0, sizeof *t);
-    FILE *f = fopen(path, "rb");
+    /* O_NONBLOCK: a FIFO named x.md must be refused, not waited on forever. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st = {0};
+    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+        diag_add(d, DIAG_ERROR, path, 0, 0, "cannot open: %s",
+                 S_ISDIR(st.st_mode) ? "it is a folder" : "not a regular file (a FIFO, socket or device)");
+        close(fd);
+        return -1;
+    }
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
     if (!f) {
         diag_add(d, DIAG_ERROR, path, 0, 0, "cannot open: %s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return -1;
     }
     size_t cap = 1 << 16, len = 0;

@@ -26,6 +26,11 @@ struct topic {
     int line_offset;    /* file line = cmark line + line_offset */
 };
 
+/* Registers the cmark-gfm extensions (not thread-safe in cmark-gfm): call
+ * once before topics are parsed on several threads. source_parse calls it
+ * too, for single-threaded use. */
+void source_init(void);
+
 /* Reads and parses a file. Returns 0, or -1 with errors in d. */
 int source_load(struct topic *t, const char *path, struct arena *a, struct diag *d);
 /* The same for text already in memory (len bytes; need not end in NUL). */

@@ -603,6 +603,7 @@ int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
     catch_signals();
+    source_init();
     if (argc < 2) {
         fputs(usage_text, stderr);
         return 2;
@@ -623,6 +624,7 @@ int main(int argc, char **argv)
         return usage_error("unknown command '%s' (try 'build', 'booklet' or 'layouts')", cmd);
     struct options o = {.command = cmd, .leaflet = {.line_breaking = LINEBREAK_OPTIMAL}};
     int status = parse_options(argc - 2, argv + 2, &o);
+    o.leaflet.jobs = o.jobs;
     if (status == 0) {
         if (strcmp(cmd, "build") == 0) {
             if (!o.output)
