@@ -83,7 +83,7 @@ bench-typeset: $(BUILD)/bench/typeset_bench
 # The end-to-end tests with every handout run under valgrind: zero errors and
 # zero leaks, or the checks fail.
 valgrind: $(BUILD)/handout
-	HANDOUT_BIN=$(BUILD)/handout HANDOUT=tests/e2e/valgrind-handout.sh tests/e2e/run.sh
+	HANDOUT_BIN=$(CURDIR)/$(BUILD)/handout HANDOUT=tests/e2e/valgrind-handout.sh tests/e2e/run.sh
 
 # The whole suite under ASan + UBSan, then parallel builds under TSan.
 sanitize:

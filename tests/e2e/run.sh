@@ -3,7 +3,7 @@
 # with poppler-utils, qpdf and mupdf-tools (tests/e2e/check_pdf.py).
 set -u
 cd "$(dirname "$0")/../.."
-HANDOUT=${HANDOUT:-build/handout}
+HANDOUT=$(realpath "${HANDOUT:-build/handout}")
 FIX=tests/e2e/fixtures
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -38,7 +38,7 @@ unset SOURCE_DATE_EPOCH
 
 # --- one file, default output folder ------------------------------------
 mkdir -p "$tmp/cwd"
-(cd "$tmp/cwd" && "$OLDPWD/$HANDOUT" build -q "$OLDPWD/content/refractory-neuroendocrine-tumours.md") \
+(cd "$tmp/cwd" && "$HANDOUT" build -q "$OLDPWD/content/refractory-neuroendocrine-tumours.md") \
   && [ -s "$tmp/cwd/out/refractory-neuroendocrine-tumours.pdf" ] && ok "-o defaults to out/" || fail "-o defaults to out/"
 
 # --- the document information and outline -------------------------------
@@ -161,7 +161,9 @@ mkdir -p "$tmp/sig"
 cp -r content/images "$tmp/sig/"
 for i in $(seq 1 200); do cp "$tmp/long-topic.md" "$tmp/sig/t$i.md"; done
 "$HANDOUT" build -q -j 2 "$tmp/sig" -o "$tmp/sig/out" 2>"$tmp/err" & pid=$!
-sleep 0.5; kill -INT $pid; wait $pid; status=$?
+# Interrupt once the batch is under way: the first PDF is there.
+for i in $(seq 1 600); do [ -n "$(ls "$tmp/sig/out" 2>/dev/null)" ] && break; sleep 0.1; done
+kill -INT $pid; wait $pid; status=$?
 left=$(ls -A "$tmp/sig/out" | grep -v '\.pdf$' || true)
 broken=$(for f in "$tmp/sig/out"/*.pdf; do qpdf --check "$f" >/dev/null 2>&1 || echo "$f"; done)
 n=$(ls "$tmp/sig/out" | wc -l)
