@@ -1262,36 +1262,34 @@ static void set_table_as_blocks(struct ts *ts, cmark_node *table, int cols)
 static void set_row_as_blocks(struct ts *ts, cmark_node *header, cmark_node *row, int cols)
 {
     bool saved_keep = ts->keep_group;
-    {
-        ts->line = source_line(ts->topic, row);
-        struct flow_slab *rule = slab_new(ts, 1);
-        add_line(ts, rule, ts->x, 0.5, ts->w, 0, ts->l->table_border_color, 0.8);
-        rule->keep_with_next = true;
-        emit(ts, rule);
-        space(ts, 4);
-        ts->keep_group = true; /* a row's lines stay together */
-        cmark_node *h = cmark_node_first_child(header), *cell = cmark_node_first_child(row);
-        for (int c = 0; c < cols && cell; c++, cell = cmark_node_next(cell), h = h ? cmark_node_next(h) : NULL) {
-            if (!cmark_node_next(cell) || c == cols - 1)
-                ts->keep_group = saved_keep;
-            struct para p;
-            para_init(&p, ts, ts->w);
-            p.hyphenate = hyphenated_element(ts, EL_TABLE);
-            struct istyle bold = style_of(ts, EL_TABLE);
-            bold.bold = true;
-            if (h) {
-                collect_inlines(&p, h, bold);
-                para_text(&p, &bold, ":", 1);
-                para_space(&p, &bold, " ");
-            }
-            collect_inlines(&p, cell, style_of(ts, EL_TABLE));
-            para_set(&p, &ts->l->style[EL_TABLE]);
-            para_free(&p);
-            space(ts, 2);
+    ts->line = source_line(ts->topic, row);
+    struct flow_slab *rule = slab_new(ts, 1);
+    add_line(ts, rule, ts->x, 0.5, ts->w, 0, ts->l->table_border_color, 0.8);
+    rule->keep_with_next = true;
+    emit(ts, rule);
+    space(ts, 4);
+    ts->keep_group = true; /* a row's lines stay together */
+    cmark_node *h = cmark_node_first_child(header), *cell = cmark_node_first_child(row);
+    for (int c = 0; c < cols && cell; c++, cell = cmark_node_next(cell), h = h ? cmark_node_next(h) : NULL) {
+        if (!cmark_node_next(cell) || c == cols - 1)
+            ts->keep_group = saved_keep;
+        struct para p;
+        para_init(&p, ts, ts->w);
+        p.hyphenate = hyphenated_element(ts, EL_TABLE);
+        struct istyle bold = style_of(ts, EL_TABLE);
+        bold.bold = true;
+        if (h) {
+            collect_inlines(&p, h, bold);
+            para_text(&p, &bold, ":", 1);
+            para_space(&p, &bold, " ");
         }
-        ts->keep_group = saved_keep;
-        space(ts, 4);
+        collect_inlines(&p, cell, style_of(ts, EL_TABLE));
+        para_set(&p, &ts->l->style[EL_TABLE]);
+        para_free(&p);
+        space(ts, 2);
     }
+    ts->keep_group = saved_keep;
+    space(ts, 4);
 }
 
 static void set_table(struct ts *ts, cmark_node *table)
