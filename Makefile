@@ -13,13 +13,15 @@ LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extension
 # Debian 12 packages needed to build, test and check the output.
 DEB_BUILD = build-essential pkg-config libhpdf-dev libcmark-gfm-dev \
             libcmark-gfm-extensions-dev libyaml-dev libharfbuzz-dev libpng-dev zlib1g-dev libhyphen-dev hyphen-en-gb hyphen-en-us
-DEB_TEST  = libcmocka-dev qpdf poppler-utils mupdf-tools cmark-gfm python3 valgrind time
+DEB_TEST  = libcmocka-dev qpdf poppler-utils mupdf-tools cmark-gfm python3 valgrind time util-linux \
+            clang libclang-rt-14-dev
 
 SRC      := $(wildcard src/*.c)
 OBJ      := $(SRC:src/%.c=$(BUILD)/obj/%.o)
 UNIT     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all handouts deps test unit e2e golden golden-check sanitize tsan valgrind clean bench bench-typeset
+.PHONY: all handouts deps test unit e2e golden golden-check bad-input fuzz sanitize tsan valgrind clean bench \
+        bench-typeset
 
 all: $(BUILD)/handout
 
@@ -65,7 +67,16 @@ golden-check: $(BUILD)/handout
 golden: $(BUILD)/handout
 	GOLDEN_UPDATE=1 HANDOUT=$(BUILD)/handout tests/golden/run.sh
 
-test: unit golden-check e2e
+# Bad input of every kind: a clear message, no partial output, the rest built.
+bad-input: $(BUILD)/handout
+	HANDOUT=$(BUILD)/handout tests/bad-input/run.sh
+
+# libFuzzer targets (clang): each runs FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+fuzz:
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+test: unit golden-check e2e bad-input
 
 # Benchmarks (tests/bench/): `make bench` builds a synthetic corpus and reports
 # time, instructions, memory and size, and line and page quality;

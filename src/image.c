@@ -1,6 +1,8 @@
 #include "image.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static unsigned be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
@@ -66,6 +68,20 @@ struct image_info image_probe(const char *path)
     } else if (n >= 3 && h[0] == 0xFF && h[1] == 0xD8 && h[2] == 0xFF) {
         fseek(f, 2, SEEK_SET);
         r = probe_jpeg(f);
+        /* A JPEG cut short after its header has no end-of-image marker
+         * (FF D9) near its end; anything appended after it is tolerated. */
+        enum { TAIL = 65536 };
+        unsigned char *tail = r.kind == IMAGE_JPEG ? malloc(TAIL) : NULL;
+        long size = tail && fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+        if (size > 0 && fseek(f, size > TAIL ? size - TAIL : 0, SEEK_SET) == 0) {
+            size_t got = fread(tail, 1, TAIL, f);
+            bool eoi = false;
+            for (size_t i = 0; !eoi && i + 1 < got; i++)
+                eoi = tail[i] == 0xFF && tail[i + 1] == 0xD9;
+            if (!eoi)
+                r = fail("truncated JPEG file");
+        }
+        free(tail);
     } else {
         r = fail(n == 0 ? "empty file" : "not a PNG or JPEG image");
     }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "diag.h"
 #include "layout.h"
 #include "source.h"
 #include "typeset.h"
@@ -184,6 +185,31 @@ static const char *expand(struct arena *a, const char *tpl, const char *const fi
     return arena_strndup(a, out, n);
 }
 
+/* A footer or header line no wider than max_w: a longer text (a long
+ * title or version in the template) is cut and ends in "…", so that it
+ * stays on the paper. */
+static struct page_item *fitted_line(const struct layout *l, const struct fontset *fs, const char *text,
+                                     double max_w, struct arena *a, struct diag *d, double *w)
+{
+    struct page_item *runs = typeset_text_line(l, fs, EL_FOOTER, text, a, d, w);
+    size_t n = strlen(text);
+    for (int tries = 0; *w > max_w && n > 0 && tries < 64; tries++) {
+        size_t guess = (size_t)((double)n * fmax(max_w, 0) / *w);
+        n = guess < n ? guess : n - 1;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--; /* a whole UTF-8 character */
+        struct diag quiet = {0}; /* missing glyphs were reported for the full text */
+        runs = typeset_text_line(l, fs, EL_FOOTER, arena_printf(a, "%.*s\xE2\x80\xA6", (int)n, text), a,
+                                 &quiet, w);
+        diag_free(&quiet);
+    }
+    if (*w > max_w) { /* not even the ellipsis fits */
+        *w = 0;
+        return NULL;
+    }
+    return runs;
+}
+
 static void add_line_at(struct page *pg, struct page_item *runs, double x, double y)
 {
     for (struct page_item *it = runs, *next; it; it = next) {
@@ -233,9 +259,9 @@ void paginate_footers(struct doc *doc, int from, int to, const struct layout *l,
         const char *left = expand(a, left_tpl, fields, nf);
         const char *right = expand(a, right_tpl, fields, nf);
         double lw = 0, rw = 0;
-        struct page_item *lr = *left ? typeset_text_line(l, fs, EL_FOOTER, left, a, d, &lw) : NULL;
-        struct page_item *rr = *right ? typeset_text_line(l, fs, EL_FOOTER, right, a, d, &rw) : NULL;
         double inner = l->paper_w - l->margin_left - l->margin_right;
+        struct page_item *lr = *left ? fitted_line(l, fs, left, inner, a, d, &lw) : NULL;
+        struct page_item *rr = *right ? fitted_line(l, fs, right, inner, a, d, &rw) : NULL;
         /* Side by side when they fit, else the left text one line higher. */
         double left_y = lw + rw + 12 <= inner ? baseline : baseline + line_h;
         add_line_at(&doc->pages[i], lr, l->margin_left, left_y);
@@ -251,7 +277,7 @@ void paginate_header(struct doc *doc, int from, int to, const struct layout *l, 
     double baseline = l->paper_h - fmax(l->margin_top - l->footer_gap, min_edge + size * 0.8);
     for (int i = from; i < to; i++) {
         double w = 0;
-        struct page_item *runs = typeset_text_line(l, fs, EL_FOOTER, text, a, d, &w);
+        struct page_item *runs = fitted_line(l, fs, text, l->paper_w - l->margin_left - l->margin_right, a, d, &w);
         add_line_at(&doc->pages[i], runs, l->margin_left, baseline);
     }
 }

@@ -13,10 +13,12 @@
  *   - pdf_write leaves exactly NAME.pdf on success and nothing on failure
  *     (no temporary file in the output folder, none in $TMPDIR);
  *   - every text run that paginate placed lies on its page (unless
- *     FUZZ_NO_BOUNDS is set in the environment).
+ *     FUZZ_NO_BOUNDS is set in the environment);
+ *   - pdf_write succeeds for every topic that typesets and has no image
+ *     (unless FUZZ_PDF_MAY_FAIL is set).
  *
- * Build: tests/fuzz/run.sh (clang -fsanitize=fuzzer,address,undefined, all
- * of src/*.c). Needs fonts/: FUZZ_DATA_DIR at compile time, or HANDOUT_DATA. */
+ * Build: tests/fuzz/run.sh (clang -fsanitize=fuzzer,address,undefined, every
+ * src file). Needs fonts/: FUZZ_DATA_DIR at compile time, or HANDOUT_DATA. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
@@ -35,6 +37,10 @@
 #include "pdf.h"
 #include "source.h"
 #include "typeset.h"
+#if __has_include("leaflet.h")
+#include "leaflet.h" /* the pipeline as main.c runs it, imposition included */
+#define HAVE_LEAFLET 1
+#endif
 #if __has_include("layout_file.h")
 #include "layout_file.h"
 #define HAVE_LAYOUT_FILE 1
@@ -156,8 +162,16 @@ static void write_file(const char *path, const uint8_t *p, size_t n)
         die(path);
 }
 
+static bool has_image(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if (p[i] == '!' && p[i + 1] == '[')
+            return true;
+    return false;
+}
+
 /* Every text run inside its page (with a little slack for rounding). */
-static void check_bounds(const struct doc *doc)
+static void check_bounds(const struct doc *doc, const struct layout *l, bool large)
 {
     for (int i = 0; i < doc->page_count; i++) {
         const struct page *pg = &doc->pages[i];
@@ -167,8 +181,9 @@ static void check_bounds(const struct doc *doc)
             const double eps = 0.5;
             if (it->x < -eps || it->x + it->w > pg->width + eps || it->y - it->size * 0.3 < -eps ||
                 it->y + it->size > pg->height + eps) {
-                fprintf(stderr, "fuzz_pipeline: page %d: text '%.40s' at (%g,%g) width %g size %g is off the %gx%g page\n",
-                        i + 1, it->text ? it->text : "", it->x, it->y, it->w, it->size, pg->width, pg->height);
+                fprintf(stderr, "fuzz_pipeline: page %d: text '%.40s' at (%g,%g) width %g size %g is off the %gx%g page (layout %s%s)\n",
+                        i + 1, it->text ? it->text : "", it->x, it->y, it->w, it->size, pg->width, pg->height, l->name,
+                        large ? ", large print" : "");
                 abort();
             }
         }
@@ -189,9 +204,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     unsigned pick = size ? data[size - 1] : 0;
     int li = (int)(pick % (unsigned)G.count);
-    struct typeset_options opt = {(pick >> 4) & 1 ? LINEBREAK_GREEDY : LINEBREAK_OPTIMAL};
+    enum linebreak_mode mode = (pick >> 4) & 1 ? LINEBREAK_GREEDY : LINEBREAK_OPTIMAL;
     const struct layout *l = &G.layouts[li];
     const struct fontset *fs = G.fonts[li];
+    if (getenv("FUZZ_VERBOSE")) /* to replay an input with the command */
+        fprintf(stderr, "fuzz_pipeline: layout %s%s, %s line breaking%s\n", l->name,
+                l->large_print ? " (large print)" : "", mode == LINEBREAK_GREEDY ? "greedy" : "optimal",
+                (pick >> 5) & 1 ? ", --no-impose" : "");
 
     char md[128], out[128], pdf[160];
     snprintf(md, sizeof md, "%s/fuzz.md", G.root);
@@ -208,18 +227,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct arena *a = arena_new();
     struct diag d = {0};
     struct topic t;
-    struct flow flow;
     struct doc doc = {0};
     int written = -1;
     /* The path is only used for names and to find images: nothing reads md. */
-    if (source_parse(&t, md, (const char *)data, md_len, a, &d) == 0 &&
-        typeset_topic(&t, l, fs, &opt, a, &d, &flow) == 0) {
+    int ok = source_parse(&t, md, (const char *)data, md_len, a, &d) == 0;
+#ifdef HAVE_LEAFLET
+    struct leaflet_options lo = {.line_breaking = mode, .no_impose = (pick >> 5) & 1};
+    ok = ok && leaflet_build(&t, l, fs, &lo, a, &d, &doc) == 0;
+#else
+    struct typeset_options opt = {mode};
+    struct flow flow;
+    if (ok && (ok = typeset_topic(&t, l, fs, &opt, a, &d, &flow) == 0)) {
         paginate_flow(&doc, &flow, l, a);
         paginate_footers(&doc, 0, doc.page_count, l, fs, &t.meta, a, &d);
         paginate_info(&doc, &t.meta, a);
+    }
+#endif
+    if (ok) {
         if (G.check_bounds)
-            check_bounds(&doc);
+            check_bounds(&doc, l, l->large_print);
         written = pdf_write(&doc, fs, pdf, &d);
+        /* A topic that typesets must be writable: only a broken image may
+         * stop pdf_write (set FUZZ_PDF_MAY_FAIL to allow any failure). */
+        if (written != 0 && !has_image(data, md_len) && !getenv("FUZZ_PDF_MAY_FAIL")) {
+            diag_print(&d, stderr);
+            fprintf(stderr, "fuzz_pipeline: pdf_write failed on a topic without images\n");
+            abort();
+        }
     }
     source_free(&t);
     /* Every error must carry a message; printing exercises diag too. */
