@@ -1287,7 +1287,7 @@ static int add_link(struct pdf_ctx *c, int pi, const struct page_item *it)
     }
     if (c->nlinks) {
         struct link *q = &c->links[c->nlinks - 1];
-        int same = q->page == pi && (q->uri && l.uri ? strcmp(q->uri, l.uri) == 0
+        int same = q->page == pi && (q->uri && l.uri ? q->uri == l.uri || strcmp(q->uri, l.uri) == 0
                                                      : !q->uri && !l.uri && q->dest_page == l.dest_page &&
                                                            q->dest_y == l.dest_y);
         /* On the same line at most half a line height apart (a space), or

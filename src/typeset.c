@@ -603,8 +603,14 @@ static void collect_inlines(struct para *p, cmark_node *n, struct istyle st)
     case CMARK_NODE_LINK: {
         const char *url = cmark_node_get_url(n);
         struct istyle ls = st;
-        if (safe_scheme(url))
+        /* Longer addresses than browsers take are printed, not linked. */
+        const size_t max_url = 2000;
+        if (safe_scheme(url) && strlen(url) <= max_url)
             ls.link = url;
+        else if (safe_scheme(url))
+            diag_add(ts->d, DIAG_WARNING, ts->topic->path, ts->line, 1,
+                     "a link address of %zu characters is printed but not made clickable (at most %zu)",
+                     strlen(url), max_url);
         ls.color = ts->l->link_color;
         collect_children(p, n, ls);
         /* Paper cannot be clicked: print the address after the text. */

@@ -199,8 +199,7 @@ static void collect_inputs(const char *arg, struct inputs *in, struct diag *d)
         if (e->d_name[0] == '.' || !ends_with(e->d_name, ".md"))
             continue;
         snprintf(path, sizeof path, "%.*s/%s", (int)alen, arg, e->d_name);
-        if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-            inputs_add(in, path);
+        inputs_add(in, path); /* not a regular file: source_load says so */
     }
     closedir(dir);
     if (in->count == before)

@@ -94,6 +94,16 @@ run_handout build "$tmp/empty" -o "$tmp/x"
 run_handout build "$FIX/good.md" -o /proc/handout-cannot-write
 [ $status -eq 1 ] && has "error" && ok "unwritable output folder" || fail "unwritable output folder" "$(cat "$tmp/err")"
 
+python3 -c "print('---\ntitle: Long link\n---\nSee [this](https://example.org/' + 'a' * 70000 + ').')" > "$tmp/longlink.md"
+run_handout build "$tmp/longlink.md" -o "$tmp/ll"
+[ $status -eq 0 ] && has "longlink.md:4:1: warning: a link address of 70020 characters is printed but not made clickable" \
+  && [ -s "$tmp/ll/longlink.pdf" ] && ok "over-long link address: printed, not linked, warned" \
+  || fail "over-long link address: printed, not linked, warned" "$(head -c 600 "$tmp/err")"
+mkdir -p "$tmp/fifo" && mkfifo "$tmp/fifo/pipe.md" && cp "$FIX/good.md" "$tmp/fifo/"
+run_handout build "$tmp/fifo" -o "$tmp/fifo-out"
+[ $status -eq 1 ] && has "$tmp/fifo/pipe.md: error: cannot open: not a regular file" && [ -s "$tmp/fifo-out/good.pdf" ] \
+  && ok "a FIFO named .md in a folder is reported, not skipped" || fail "a FIFO named .md in a folder is reported, not skipped" "$(cat "$tmp/err")"
+
 # --- layouts: every layout builds every topic; sizes; large print ---------
 run_handout layouts
 [ $status -eq 0 ] && [ "$(grep -c . "$tmp/out")" -eq "$(ls layouts/*.yaml | wc -l)" ] \
