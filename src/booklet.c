@@ -1,7 +1,6 @@
 #include "booklet.h"
 
 #include <limits.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +9,7 @@
 #include "layout.h"
 #include "leaflet.h"
 #include "paginate.h"
+#include "parallel.h"
 #include "source.h"
 #include "typeset.h"
 
@@ -52,44 +52,28 @@ struct set_job {
 
 struct set_batch {
     struct set_job *jobs;
-    int count, next;
     const struct layout *l;
     const struct fontset *fs;
     struct typeset_options to;
-    pthread_mutex_t lock;
 };
 
-static void *set_worker(void *arg)
+static void set_one(void *ctx, int i)
 {
-    struct set_batch *b = arg;
-    for (;;) {
-        pthread_mutex_lock(&b->lock);
-        int i = b->next < b->count ? b->next++ : -1;
-        pthread_mutex_unlock(&b->lock);
-        if (i < 0)
-            return NULL;
-        struct set_job *j = &b->jobs[i];
-        j->status = j->arena ? typeset_topic(j->topic, b->l, b->fs, &b->to, j->arena, &j->diag, &j->flow) : -1;
-    }
+    struct set_batch *b = ctx;
+    struct set_job *j = &b->jobs[i];
+    j->status = j->arena ? typeset_topic(j->topic, b->l, b->fs, &b->to, j->arena, &j->diag, &j->flow) : -1;
 }
 
 static int set_all(const struct topic *topics, int n, const struct layout *l, const struct fontset *fs,
                    const struct leaflet_options *o, struct arena *a, struct diag *d, struct flow *flows)
 {
-    struct set_batch b = {.count = n, .l = l, .fs = fs, .to = {o->line_breaking}};
+    struct set_batch b = {.l = l, .fs = fs, .to = {o->line_breaking}};
     b.jobs = calloc((size_t)(n > 0 ? n : 1), sizeof *b.jobs);
     if (!b.jobs)
         return -1;
-    pthread_mutex_init(&b.lock, NULL);
     for (int i = 0; i < n; i++)
         b.jobs[i] = (struct set_job){.topic = &topics[i], .arena = arena_new()};
-    int threads = (o->jobs > n ? n : o->jobs) - 1, started = 0; /* this thread works too */
-    pthread_t tids[64];
-    for (int i = 0; i < threads && i < 64; i++)
-        started += pthread_create(&tids[started], NULL, set_worker, &b) == 0;
-    set_worker(&b);
-    for (int i = 0; i < started; i++)
-        pthread_join(tids[i], NULL);
+    parallel_for(n, o->jobs, set_one, &b);
     int status = 0;
     for (int i = 0; i < n; i++) {
         struct set_job *j = &b.jobs[i];
@@ -102,7 +86,6 @@ static int set_all(const struct topic *topics, int n, const struct layout *l, co
             status = -1;
         flows[i] = j->flow;
     }
-    pthread_mutex_destroy(&b.lock);
     free(b.jobs);
     return status;
 }

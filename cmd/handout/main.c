@@ -19,6 +19,7 @@
 #include "leaflet.h"
 #include "manifest.h"
 #include "pages.h"
+#include "parallel.h"
 #include "pdf.h"
 #include "source.h"
 
@@ -294,12 +295,12 @@ struct batch {
     const struct options *o;
     const struct setup *s;
     struct job *jobs;
-    int count, next;
+    int count;
+    int reported, built, failed; /* reports go out in input order */
     pthread_mutex_t lock;
-    pthread_cond_t changed;
 };
 
-static void build_one(const struct batch *b, struct job *j)
+static void build_one(struct batch *b, struct job *j)
 {
     j->pages = -1;
     struct arena *a = arena_new();
@@ -310,6 +311,7 @@ static void build_one(const struct batch *b, struct job *j)
         leaflet_build(&t, l, b->s->fonts, &b->o->leaflet, a, &j->diag, &doc) == 0) {
         if (b->o->dump_pages) {
             j->pages = doc.page_count;
+            dump_pages(&doc, l); /* one thread: in input order */
         } else {
             size_t n = strlen(b->o->output);
             while (n > 1 && b->o->output[n - 1] == '/')
@@ -322,35 +324,44 @@ static void build_one(const struct batch *b, struct job *j)
                 j->written = strdup(out);
             }
         }
-        if (b->o->dump_pages && j->pages >= 0) {
-            /* Dumps are printed in input order by the main thread's turn. */
-            pthread_mutex_lock((pthread_mutex_t *)&b->lock);
-            dump_pages(&doc, l);
-            pthread_mutex_unlock((pthread_mutex_t *)&b->lock);
-        }
     }
     source_free(&t);
     arena_free(a);
 }
 
-static void *worker(void *arg)
+static void report(struct batch *b, struct job *j, int i)
 {
-    struct batch *b = arg;
-    for (;;) {
-        pthread_mutex_lock(&b->lock);
-        int i = b->next < b->count ? b->next++ : -1;
-        pthread_mutex_unlock(&b->lock);
-        if (i < 0)
-            return NULL;
-        if (interrupted)
-            b->jobs[i].pages = -2; /* not started */
-        else
-            build_one(b, &b->jobs[i]);
-        pthread_mutex_lock(&b->lock);
-        b->jobs[i].done = true;
-        pthread_cond_broadcast(&b->changed);
-        pthread_mutex_unlock(&b->lock);
+    diag_print(&j->diag, stderr);
+    diag_free(&j->diag);
+    if (j->pages == -2)
+        return; /* not started: interrupted */
+    if (j->pages < 0) {
+        b->failed++;
+        return;
     }
+    b->built++;
+    if (!b->o->quiet && !b->o->dump_pages)
+        fprintf(stderr, "[%d/%d] %s -> %s (%d page%s)\n", i + 1, b->count, j->path, j->written, j->pages,
+                j->pages == 1 ? "" : "s");
+    free(j->written);
+}
+
+/* Builds topic i, then reports every finished topic not yet reported, in
+ * input order: the messages are the same whatever -j. */
+static void build_and_report(void *ctx, int i)
+{
+    struct batch *b = ctx;
+    if (interrupted)
+        b->jobs[i].pages = -2;
+    else
+        build_one(b, &b->jobs[i]);
+    pthread_mutex_lock(&b->lock);
+    b->jobs[i].done = true;
+    while (b->reported < b->count && b->jobs[b->reported].done) {
+        report(b, &b->jobs[b->reported], b->reported);
+        b->reported++;
+    }
+    pthread_mutex_unlock(&b->lock);
 }
 
 static int cmd_build(const struct options *o)
@@ -373,51 +384,17 @@ static int cmd_build(const struct options *o)
     struct batch b = {.o = o, .s = &s, .count = in.count};
     b.jobs = calloc((size_t)(in.count > 0 ? in.count : 1), sizeof *b.jobs);
     pthread_mutex_init(&b.lock, NULL);
-    pthread_cond_init(&b.changed, NULL);
     for (int i = 0; i < in.count; i++)
         b.jobs[i].path = in.paths[i];
     /* A dump goes to stdout in input order: build it on one thread. */
-    int threads = o->dump_pages ? 1 : o->jobs;
-    if (threads > in.count)
-        threads = in.count;
-    pthread_t *tids = calloc((size_t)(threads > 0 ? threads : 1), sizeof *tids);
-    int started = 0;
-    for (int i = 0; i < threads; i++)
-        started += pthread_create(&tids[i], NULL, worker, &b) == 0;
-    if (started == 0)
-        worker(&b); /* no threads to be had: build here */
-    int built = 0;
-    /* Reports in input order as topics finish, so output is the same for any -j. */
-    for (int i = 0; i < in.count; i++) {
-        pthread_mutex_lock(&b.lock);
-        while (!b.jobs[i].done)
-            pthread_cond_wait(&b.changed, &b.lock);
-        pthread_mutex_unlock(&b.lock);
-        struct job *j = &b.jobs[i];
-        diag_print(&j->diag, stderr);
-        diag_free(&j->diag);
-        if (j->pages == -2)
-            continue;
-        if (j->pages < 0) {
-            failed++;
-            continue;
-        }
-        built++;
-        if (!o->quiet && !o->dump_pages)
-            fprintf(stderr, "[%d/%d] %s -> %s (%d page%s)\n", i + 1, in.count, j->path, j->written, j->pages,
-                    j->pages == 1 ? "" : "s");
-        free(j->written);
-    }
-    for (int i = 0; i < started; i++)
-        pthread_join(tids[i], NULL);
+    parallel_for(in.count, o->dump_pages ? 1 : o->jobs, build_and_report, &b);
+    failed += b.failed;
     if (interrupted)
-        fprintf(stderr, "handout: interrupted: %d of %d topics built, the rest not started\n", built, in.count);
+        fprintf(stderr, "handout: interrupted: %d of %d topics built, the rest not started\n", b.built, in.count);
     else if (!o->quiet && in.count > 1)
-        fprintf(stderr, "handout: %d of %d topics built%s\n", built, in.count, failed ? ", with errors" : "");
-    free(tids);
+        fprintf(stderr, "handout: %d of %d topics built%s\n", b.built, in.count, failed ? ", with errors" : "");
     free(b.jobs);
     pthread_mutex_destroy(&b.lock);
-    pthread_cond_destroy(&b.changed);
     setup_free(&s);
     inputs_free(&in);
     return interrupted ? 130 : failed ? 1 : 0;
