@@ -104,6 +104,11 @@ int booklet_build(const struct topic *topics, int n, const struct booklet_info *
                   struct doc *out)
 {
     memset(out, 0, sizeof *out);
+    /* Every topic in a booklet opens with its title, whatever the layout
+     * does for a leaflet on its own (a tri-fold puts it on the cover). */
+    struct layout with_titles = *l;
+    with_titles.show_title_block = true;
+    l = &with_titles;
     const double top = l->paper_h - l->margin_top;
 
     /* The topics first: their page numbers (1, 2, ... after the front
@@ -170,7 +175,7 @@ int booklet_build(const struct topic *topics, int n, const struct booklet_info *
     out->info.subject = info->subtitle;
     out->info.date = info->date;
     out->info.lang = n > 0 ? topics[0].meta.lang : "en-GB";
-    if (!o->no_impose && leaflet_impose(out, l, o->creep, a, d, info->title))
+    if (!o->no_impose && leaflet_impose(out, l, o->creep, a, d, NULL))
         return -1;
     return arena_failed(a) ? -1 : 0;
 }

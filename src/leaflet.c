@@ -31,7 +31,11 @@ int leaflet_impose(struct doc *doc, const struct layout *l, double creep, struct
     int sides = l->impose == IMPOSE_TRIFOLD ? impose_trifold_order(doc->page_count, order, cap)
                                              : impose_saddle_order(doc->page_count, order, cap);
     if (sides == 0) {
-        diag_add(d, DIAG_ERROR, file, 0, 0, "cannot impose %d pages", doc->page_count);
+        diag_add(d, DIAG_ERROR, file, 0, 0,
+                 l->impose == IMPOSE_TRIFOLD ? "%d pages do not fold from one tri-fold sheet (6 panels at most); "
+                                               "use --no-impose or another layout"
+                                             : "cannot impose %d pages",
+                 doc->page_count);
         return -1;
     }
     struct doc sheets;

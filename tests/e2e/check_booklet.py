@@ -57,7 +57,8 @@ def main():
         fails.append("page labels are not roman then decimal: %r" % ranges)
     titles = [front_title(s) for s in sources]
     text = [run("pdftotext", "-f", str(p + 1), "-l", str(p + 1), "-enc", "UTF-8", pdf, "-") for p in range(pages)]
-    contents = "".join(text[p] for p in range(pages) if "Contents" in text[p][:200] and label[p] in ("ii", "iii", "iv"))
+    # The contents: front-matter pages after the cover, up to the first topic.
+    contents = "".join(text[p] for p in range(1, pages) if re.fullmatch(r"[ivx]+", label[p]))
     # Entries: "Title . . . . 12", possibly with the title wrapped.
     flat = re.sub(r"\s+", " ", contents)
     pos = 0
@@ -96,7 +97,7 @@ def main():
                 for m in re.finditer(r"page (\d+) = (\d+) 0 R", run("mutool", "show", pdf, "pages"))}
     targets = set()
     for p in range(pages):
-        if "Contents" not in text[p][:200] or not re.fullmatch(r"[ivx]+", label[p]):
+        if p == 0 or not re.fullmatch(r"[ivx]+", label[p]):
             continue
         annots = re.findall(r"(\d+) 0 R", run("mutool", "show", pdf, "pages/%d/Annots" % (p + 1)))
         for a in annots:

@@ -203,6 +203,19 @@ run_handout booklet -q -l tests/e2e/fixtures/a5-double-sided.yaml --impose saddl
 check "saddle imposition: each half-sheet holds the right page" python3 tests/e2e/check_imposed.py "$tmp/bk/a5.pdf" "$tmp/bk/a5-print.pdf" saddle
 run_handout booklet -q -l a5-booklet --creep 0.3mm content/ -o "$tmp/bk/creep.pdf"
 [ $status -eq 0 ] && pdfinfo "$tmp/bk/creep.pdf" | grep -q "841.89 x 595.276" && ok "a5-booklet layout with creep" || fail "a5-booklet layout with creep" "$(cat "$tmp/err")"
+# Contents that run to two pages: page numbers still right.
+python3 tests/bench/gen_corpus.py 60 "$tmp/c60" >/dev/null
+order60=$(ls "$tmp/c60"/*.md | sort)
+run_handout booklet -q "$tmp/c60" -o "$tmp/bk/60.pdf"
+contents_pages=$(for p in 2 3 4; do pdftotext -f $p -l $p "$tmp/bk/60.pdf" - | grep -c " \. \. \." ; done | awk '$1 > 0' | wc -l)
+[ "$contents_pages" -ge 2 ] && ok "60 topics: the contents run to $contents_pages pages" || fail "60 topics: the contents run to two pages" "$contents_pages"
+check "60 topics: every contents number matches its page label" python3 tests/e2e/check_booklet.py "$tmp/bk/60.pdf" "Patient information" $order60
+# Every layout makes a booklet (imposed ones checked on their logical pages).
+for yaml in layouts/*.yaml; do
+  l=$(basename "$yaml" .yaml)
+  run_handout booklet -q -l "$l" --no-impose content/ -o "$tmp/bk/$l.pdf"
+  check "booklet in layout $l" python3 tests/e2e/check_booklet.py "$tmp/bk/$l.pdf" "Patient information" $order
+done
 run_handout booklet content/ -o content/refractory-neuroendocrine-tumours.md
 [ $status -eq 1 ] && has "would overwrite the input" && ok "booklet refuses to overwrite an input" || fail "booklet refuses to overwrite an input" "$(cat "$tmp/err")"
 git diff --quiet -- content/ 2>/dev/null && ok "content/ untouched" || fail "content/ untouched"
