@@ -691,6 +691,12 @@ static int write_cid_map(struct pdf_ctx *c, const struct font_slot *s)
     return 0;
 }
 
+/* The start of every ToUnicode CMap (ISO 32000-1 §9.10.3). */
+#define TOUNICODE_HEAD                                                                                             \
+    "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"                                            \
+    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"                                  \
+    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+
 /* The ToUnicode map of every font: the codes of our Type0 fonts are
  * Identity-H, two bytes equal to the CID, which libharu's UTF-8 encoder
  * makes equal to the BMP code point. So one identity map serves all fonts:
@@ -715,12 +721,7 @@ static int write_tounicode(struct pdf_ctx *c, HPDF_Dict cmap)
     dict_remove(cmap, "WMode");
     char buf[600 + 256 * 22];
     int len = snprintf(buf, sizeof buf,
-                       "/CIDInit /ProcSet findresource begin\n"
-                       "12 dict begin\n"
-                       "begincmap\n"
-                       "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-                       "/CMapName /Adobe-Identity-UCS def\n"
-                       "/CMapType 2 def\n"
+                       TOUNICODE_HEAD
                        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
     for (int b = 0, done = 0; b < 256; b++) {
         if (!blocks[b])
@@ -800,12 +801,7 @@ static int write_simple_tounicode(struct pdf_ctx *c)
         return 0;
     char buf[1200];
     int len = snprintf(buf, sizeof buf,
-                       "/CIDInit /ProcSet findresource begin\n"
-                       "12 dict begin\n"
-                       "begincmap\n"
-                       "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-                       "/CMapName /Adobe-Identity-UCS def\n"
-                       "/CMapType 2 def\n"
+                       TOUNICODE_HEAD
                        "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n"
                        "2 beginbfrange\n<20> <7E> <0020>\n<A0> <FF> <00A0>\nendbfrange\n");
     if (n) {
