@@ -437,11 +437,12 @@ static int cmd_booklet(const struct options *o)
     if (d.errors)
         status = -1;
     if (status == 0) {
-        if (!from_manifest)
+        if (!from_manifest) {
+            /* From a folder: topics by 'order'; the cover names the first
+             * topic's organisation. */
             booklet_sort(topics, loaded);
-        if (!from_manifest && loaded > 0 && !m.title) {
-            /* From a folder: the organisation of the first topic, today's set. */
-            info.organisation = topics[0].meta.author;
+            if (loaded > 0)
+                info.organisation = topics[0].meta.author;
         }
         struct doc doc;
         status = booklet_build(topics, loaded, &info, &s.layout, s.fonts, &o->leaflet, a, &d, &doc);
