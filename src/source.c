@@ -4,6 +4,7 @@
 #include <cmark-gfm.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -334,6 +335,13 @@ static const char *base_name(struct arena *a, const char *path)
     return arena_strndup(a, b, n);
 }
 
+/* cmark-gfm keeps the extensions' special characters in one table for the
+ * whole process, adding them when a parse starts and removing them when it
+ * ends (github/cmark-gfm#221): two parses at once lose autolinks and
+ * strikethrough at random. So one parse runs at a time; it is a small part
+ * of a topic's work. The only process-wide state in src/, for that reason. */
+static pthread_mutex_t cmark_parse_lock = PTHREAD_MUTEX_INITIALIZER;
+
 void source_init(void)
 {
     cmark_gfm_core_extensions_ensure_registered();
@@ -378,6 +386,7 @@ int source_parse(struct topic *t, const char *path, const char *text, size_t len
     }
 
     source_init();
+    pthread_mutex_lock(&cmark_parse_lock);
     cmark_parser *parser = cmark_parser_new(CMARK_OPT_SMART | CMARK_OPT_FOOTNOTES);
     static const char *const exts[] = {"table", "strikethrough", "autolink", "tasklist"};
     for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
@@ -388,6 +397,7 @@ int source_parse(struct topic *t, const char *path, const char *text, size_t len
     cmark_parser_feed(parser, text + body_start, len - body_start);
     t->doc = cmark_parser_finish(parser);
     cmark_parser_free(parser);
+    pthread_mutex_unlock(&cmark_parse_lock);
     t->line_offset = body_line;
     if (!t->doc) {
         diag_add(d, DIAG_ERROR, path, 0, 0, "out of memory parsing Markdown");

@@ -36,6 +36,21 @@ pdfinfo "$tmp/a/refractory-neuroendocrine-tumours.pdf" | grep -q "CreationDate:.
   && ok "SOURCE_DATE_EPOCH sets the creation date" || fail "SOURCE_DATE_EPOCH sets the creation date" "$(pdfinfo "$tmp/a/refractory-neuroendocrine-tumours.pdf")"
 unset SOURCE_DATE_EPOCH
 
+# --- many threads, one answer: 200 copies of a topic dense in autolinks and
+# strikethrough, built 8 at a time, must all come out the same (cmark-gfm's
+# process-wide special-character table once made parallel parses drop links).
+mkdir -p "$tmp/race"
+python3 -c "
+body = '---\ntitle: Race\n---\n' + '\n\n'.join(
+    'Paragraph %d: see www.example.org/%d and https://nhs.uk/%d, ~~old~~ new, mail help%d@example.org.' % (i, i, i, i)
+    for i in range(40)) + '\n'
+for k in range(200):
+    open('$tmp/race/t%03d.md' % k, 'w').write(body)"
+"$HANDOUT" build -q -j 8 "$tmp/race" -o "$tmp/race/out" 2>"$tmp/err"
+kinds=$(md5sum "$tmp/race/out"/*.pdf | awk '{print $1}' | sort -u | wc -l)
+[ "$kinds" -eq 1 ] && [ "$(ls "$tmp/race/out" | wc -l)" -eq 200 ] && ok "-j 8: 200 copies of a topic, 200 identical PDFs" \
+  || fail "-j 8: 200 copies of a topic, 200 identical PDFs" "$kinds different outputs"
+
 # --- one file, default output folder ------------------------------------
 mkdir -p "$tmp/cwd"
 (cd "$tmp/cwd" && "$HANDOUT" build -q "$OLDPWD/content/refractory-neuroendocrine-tumours.md") \
