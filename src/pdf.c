@@ -13,12 +13,14 @@
  *    here with libpng's simplified API and passed as raw samples;
  *  - HPDF_Destination_SetXYZ refuses zoom 0 ("keep"): destinations are
  *    built as [page /XYZ 0 top null];
- *  - HPDF_SaveToFile gives no control over fsync or partial writes: the
- *    document is saved to memory and written out here.
+ *  - HPDF_SaveToFile gives no control over fsync or partial writes, and
+ *    libharu writes PDF 1.4 with every object on its own: the document is
+ *    saved to memory, packed into object streams (pdfpack.h) and written
+ *    whole (outfile.h).
  *
  * Size: a leaflet is small enough to email: the two-page seed leaflet is
- * 10.9 KB with both fonts embedded (14 KB from libharu as it comes), the
- * 50-topic benchmark booklet 323 KB (720 KB). What it takes, each measured
+ * 9.0 KB with both fonts embedded (14 KB from libharu as it comes), the
+ * 50-topic benchmark booklet 224 KB (720 KB). What it takes, each measured
  * (see the notes at the functions): simple WinAnsi fonts where the text
  * allows (one byte a character instead of four hex digits), font programs
  * with only the tables a reader uses, one ToUnicode map for all fonts,
@@ -26,15 +28,14 @@
  * line, destinations as direct arrays, resources and page size inherited
  * from the page tree, positions on a 1/16 pt grid, text runs that continue
  * one another drawn without a move, rules and boxes drawn before the text
- * when nothing changes, and streams deflated at zlib's best level.
- * What remains is mostly the text itself, and libharu's structure: every
- * outline item, link, page and stream is an object of its own (PDF 1.4,
- * no object streams), and a stream's /Length is an object too.
+ * when nothing changes, streams deflated at zlib's best level, and the
+ * small objects (outline items, links, pages, stream lengths: a third of
+ * the booklet) packed into compressed object streams.
+ * What remains is mostly the text itself.
  */
 #include "pdf.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <hb-ot.h>
 #include <hb-subset.h>
 #include <hb.h>
@@ -48,14 +49,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
-#include <zlib.h>
 
 #include "diag.h"
+#include "flate.h"
 #include "fontset.h"
+#include "outfile.h"
 #include "pages.h"
+#include "pdfpack.h"
 
 enum { BMP = 0x10000, MAX_OUTLINE_DEPTH = 32 };
 
@@ -1772,6 +1773,22 @@ static int share_media_box(struct pdf_ctx *c)
 /* Written in a stream dictionary that holds data deflated here. libharu
  * writes the Filter of a stream it deflates itself (as an array), and
  * drops any Filter entry of one it does not. */
+/* Copies the n bytes of a libharu memory stream into dst; -1 if it holds
+ * another number of bytes. */
+static int mem_stream_copy(HPDF_Stream st, unsigned char *dst, size_t n)
+{
+    size_t got = 0;
+    for (HPDF_UINT b = 0; b < HPDF_MemStream_GetBufCount(st); b++) {
+        HPDF_UINT len = 0;
+        const HPDF_BYTE *buf = HPDF_MemStream_GetBufPtr(st, b, &len);
+        if (!buf || got + len > n)
+            return -1;
+        memcpy(dst + got, buf, len);
+        got += len;
+    }
+    return got == n ? 0 : -1;
+}
+
 static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
 {
     (void)dict;
@@ -1799,11 +1816,11 @@ static int deflate_streams(struct pdf_ctx *c)
             (d->filter & ~HPDF_STREAM_FILTER_FLATE_DECODE))
             continue;
         size_t n = HPDF_Stream_Size(d->stream);
-        if (n + 1 > in_cap || compressBound((uLong)n) > out_cap) {
+        if (n + 1 > in_cap || flate_bound(n) > out_cap) {
             free(in);
             free(out);
             in_cap = n + 1;
-            out_cap = compressBound((uLong)n);
+            out_cap = flate_bound(n);
             in = malloc(in_cap);
             out = malloc(out_cap);
             if (!in || !out) {
@@ -1811,39 +1828,8 @@ static int deflate_streams(struct pdf_ctx *c)
                 break;
             }
         }
-        size_t got = 0;
-        for (HPDF_UINT b = 0; b < HPDF_MemStream_GetBufCount(d->stream); b++) {
-            HPDF_UINT len = 0;
-            HPDF_BYTE *buf = HPDF_MemStream_GetBufPtr(d->stream, b, &len);
-            if (!buf || got + len > n)
-                break;
-            memcpy(in + got, buf, len);
-            got += len;
-        }
-        if (got != n) {
-            rc = fail(c, "cannot compress a stream");
-            break;
-        }
-        /* A window no larger than the data, and a hash table to match:
-         * most streams are a few KB, and zlib clears its tables on every
-         * start, which for 32 KB windows cost more than the compressing. */
-        int bits = 9;
-        while (bits < 15 && ((size_t)1 << bits) < n)
-            bits++;
-        z_stream z;
-        memset(&z, 0, sizeof z);
-        if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, bits, bits - 6, Z_DEFAULT_STRATEGY) != Z_OK) {
-            rc = fail(c, "cannot compress a stream: out of memory");
-            break;
-        }
-        z.next_in = in;
-        z.avail_in = (uInt)n;
-        z.next_out = out;
-        z.avail_out = (uInt)out_cap;
-        int zr = deflate(&z, Z_FINISH);
-        size_t zn = z.total_out;
-        deflateEnd(&z);
-        if (zr != Z_STREAM_END) {
+        size_t zn = 0;
+        if (mem_stream_copy(d->stream, in, n) < 0 || !(zn = flate_best(in, n, out))) {
             rc = fail(c, "cannot compress a stream");
             break;
         }
@@ -1862,26 +1848,8 @@ static int deflate_streams(struct pdf_ctx *c)
     return rc;
 }
 
-
-/* The process umask, read without changing it (umask(2) is not thread-safe). */
-static mode_t current_umask(void)
-{
-    mode_t mask = 022;
-    FILE *f = fopen("/proc/self/status", "r");
-    if (!f)
-        return mask;
-    char line[128];
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, "Umask:", 6) == 0) {
-            mask = (mode_t)strtoul(line + 6, NULL, 8);
-            break;
-        }
-    fclose(f);
-    return mask & 0777;
-}
-
-/* Saves into memory, then writes a temporary file next to `path`, fsyncs
- * it and renames it into place. */
+/* Saves into memory, packs the objects into object streams (pdfpack.h)
+ * and writes the file whole (outfile.h). */
 static int save(struct pdf_ctx *c)
 {
     HPDF_SaveToStream(c->pdf);
@@ -1890,94 +1858,22 @@ static int save(struct pdf_ctx *c)
     HPDF_Stream st = c->pdf->stream;
     if (!st || st->type != HPDF_STREAM_MEMORY)
         return fail(c, "cannot make the PDF: no memory stream");
-
-    const char *slash = strrchr(c->path, '/');
-    const char *base = slash ? slash + 1 : c->path;
-    if (!*base)
-        return fail(c, "not a file name");
-    size_t dirlen = slash ? (size_t)(slash - c->path) : 0;
-    size_t n = strlen(c->path) + 16;
-    char *tmp = malloc(n);
-    if (!tmp)
+    size_t n = HPDF_Stream_Size(st);
+    unsigned char *classic = malloc(n + 1), *packed = NULL;
+    if (!classic)
         return fail(c, "out of memory");
-    if (slash)
-        snprintf(tmp, n, "%.*s/.%s.XXXXXX", (int)dirlen, c->path, base);
-    else
-        snprintf(tmp, n, ".%s.XXXXXX", base);
-
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        struct errbuf eb;
-        return fail(c, "cannot create a file in the output folder: %s", errstr(e, &eb));
-    }
-    const char *step = "cannot write";
-    int e = 0;
-    if (fchmod(fd, 0666 & ~current_umask()) != 0) {
-        e = errno;
-        goto bad;
-    }
-    HPDF_UINT32 total = 0;
-    for (HPDF_UINT i = 0; i < HPDF_MemStream_GetBufCount(st); i++) {
-        HPDF_UINT len = 0;
-        const char *buf = (const char *)HPDF_MemStream_GetBufPtr(st, i, &len);
-        if (!buf) {
-            e = EIO;
-            goto bad;
-        }
-        total += len;
-        while (len > 0) {
-            ssize_t w = write(fd, buf, len);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0) {
-                e = w < 0 ? errno : EIO;
-                goto bad;
-            }
-            buf += w;
-            len -= (HPDF_UINT)w;
-        }
-    }
-    if (total != HPDF_GetStreamSize(c->pdf)) {
-        e = EIO;
-        goto bad;
-    }
-    if (fsync(fd) != 0) {
-        e = errno;
-        goto bad;
-    }
-    step = "cannot write";
-    if (close(fd) != 0) {
-        e = errno;
-        fd = -1;
-        goto bad;
-    }
-    fd = -1;
-    step = "cannot replace";
-    if (rename(tmp, c->path) != 0) {
-        e = errno;
-        goto bad;
-    }
-    free(tmp);
-    /* Make the rename itself durable; failure here loses nothing written. */
-    char *dir = slash ? strndup(c->path, dirlen ? dirlen : 1) : strdup(".");
-    if (dir) {
-        int dfd = open(dir, O_RDONLY);
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
-        free(dir);
-    }
-    return 0;
-bad:
-    if (fd >= 0)
-        close(fd);
-    unlink(tmp);
-    free(tmp);
-    struct errbuf eb;
-    return fail(c, "%s the file: %s", step, errstr(e, &eb));
+    char err[256];
+    size_t packed_len = 0;
+    int r = mem_stream_copy(st, classic, n);
+    if (r < 0)
+        fail(c, "cannot make the PDF: libharu's output is incomplete");
+    else if ((r = pdfpack(classic, n, &packed, &packed_len, err, sizeof err)) < 0)
+        fail(c, "cannot make the PDF: %s", err);
+    else if ((r = outfile_write(c->path, packed, packed_len, err, sizeof err)) < 0)
+        fail(c, "%s", err);
+    free(classic);
+    free(packed);
+    return r;
 }
 
 static int build(struct pdf_ctx *c)

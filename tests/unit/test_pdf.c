@@ -102,6 +102,19 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
+/* The PDF at f->path with every object written out plainly (qpdf QDF
+ * form): the file itself packs them into compressed object streams. */
+static char *expanded(struct fx *f)
+{
+    char qdf[160];
+    snprintf(qdf, sizeof qdf, "%s/qdf.pdf", f->dir);
+    free(run("qpdf --qdf --object-streams=disable '%s' '%s'", f->path, qdf));
+    char *s = slurp(qdf, NULL);
+    assert_non_null(s);
+    unlink(qdf);
+    return s;
+}
+
 static int count_entries(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -302,10 +315,7 @@ static void test_tounicode_uses_bfrange(void **state)
 {
     struct fx *f = *state;
     write_ok(f, f->path);
-    char qdf[160];
-    snprintf(qdf, sizeof qdf, "%s/qdf.pdf", f->dir);
-    free(run("qpdf --qdf --object-streams=disable '%s' '%s'", f->path, qdf));
-    char *s = slurp(qdf, NULL);
+    char *s = expanded(f);
     assert_non_null(s);
     assert_null(strstr(s, "cidrange"));
     assert_non_null(strstr(s, "beginbfrange"));
@@ -319,7 +329,6 @@ static void test_tounicode_uses_bfrange(void **state)
     assert_int_equal(atoi(a + 11), atoi(b + 11));
     assert_null(strstr(b + 1, "/ToUnicode "));
     free(s);
-    unlink(qdf);
 }
 
 static void test_info_and_dates(void **state)
@@ -365,7 +374,7 @@ static void test_info_and_dates(void **state)
     diag_free(&d);
     f->doc.info.date = "2024-05-01";
 
-    char *s = slurp(f->path, NULL);
+    char *s = expanded(f);
     assert_non_null(strstr(s, "/Lang (en-GB)"));
     assert_non_null(strstr(s, "/DisplayDocTitle true"));
     assert_non_null(strstr(s, "/PageMode /UseOutlines"));
@@ -410,15 +419,11 @@ static void test_outline_labels_links(void **state)
     assert_non_null(strstr(j, "\"/S\": \"/D\""));
     free(j);
 
-    char qdf[160];
-    snprintf(qdf, sizeof qdf, "%s/qdf.pdf", f->dir);
-    free(run("qpdf --qdf --object-streams=disable '%s' '%s'", f->path, qdf));
-    char *s = slurp(qdf, NULL);
+    char *s = expanded(f);
     assert_non_null(strstr(s, "/URI (https://www.nhs.uk/conditions/fever-in-children/)"));
     assert_non_null(strstr(s, "/Border [\n    0\n    0\n    0\n  ]"));
     assert_non_null(strstr(s, "/XYZ\n    0\n    780\n    null"));
     free(s);
-    unlink(qdf);
 }
 
 static void test_unwritable_folder(void **state)
@@ -484,7 +489,7 @@ static void test_replaces_existing_file(void **state)
     fclose(o);
     write_ok(f, f->path);
     char *s = slurp(f->path, NULL);
-    assert_memory_equal(s, "%PDF-1.4", 8);
+    assert_memory_equal(s, "%PDF-1.5", 8);
     free(s);
     struct stat st;
     assert_int_equal(stat(f->path, &st), 0);
@@ -797,16 +802,12 @@ static void test_glyphs_where_layout_put_them(void **state)
     free(t);
     /* One move for the whole line: the run in each font and colour is
      * shown from where the one before ended. */
-    char qdf[160];
-    snprintf(qdf, sizeof qdf, "%s/qdf.pdf", f->dir);
-    free(run("qpdf --qdf --object-streams=disable '%s' '%s'", f->path, qdf));
-    char *s = slurp(qdf, NULL);
+    char *s = expanded(f);
     int moves = 0;
     for (char *m = s; (m = strstr(m, " Td\n")); m++)
         moves++;
     assert_int_equal(moves, 1);
     free(s);
-    unlink(qdf);
 }
 
 /* The layout gives a link piece by piece (each word, each piece of a broken
@@ -842,10 +843,7 @@ static void test_links_merged(void **state)
     char *t = run("mutool show '%s' pages/1/Annots | grep -o ' 0 R' | wc -l", f->path);
     assert_int_equal(atoi(t), 6);
     free(t);
-    char qdf[160];
-    snprintf(qdf, sizeof qdf, "%s/qdf.pdf", f->dir);
-    free(run("qpdf --qdf --object-streams=disable '%s' '%s'", f->path, qdf));
-    char *s = slurp(qdf, NULL);
+    char *s = expanded(f);
     /* The first line's pieces: one rectangle from 20 to 113. */
     assert_non_null(strstr(s, "/Rect [\n    20\n    200\n    113\n    214\n  ]"));
     assert_non_null(strstr(s, "/Rect [\n    20\n    88\n    320\n    112\n  ]"));
@@ -855,7 +853,6 @@ static void test_links_merged(void **state)
         uris++;
     assert_int_equal(uris, 1);
     free(s);
-    unlink(qdf);
 }
 
 /* A font whose subset ends with a composite glyph (é = e + acute, ā, ...).
