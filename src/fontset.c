@@ -6,11 +6,12 @@
 
 #include "diag.h"
 
-/* Code points below this (Latin, with its accents) have their advances
- * cached at load; the rest are asked of HarfBuzz, whose cmap lookups are
- * quick and safe from many threads. Loading stays cheap: a run that sets one
- * leaflet should not spend its time indexing every face's whole cmap. */
-enum { FONTSET_CACHE = 0x250 };
+/* Code points below this (Latin-1 and Latin Extended-A: the letters of
+ * most European languages) have their advances cached at load; the rest
+ * are asked of HarfBuzz, whose cmap lookups are quick and safe from many
+ * threads. Loading stays cheap: a run that sets one leaflet should not
+ * spend its time indexing every face's whole cmap. */
+enum { FONTSET_CACHE = 0x180 };
 
 struct font_file {
     char *path;
