@@ -1,0 +1,166 @@
+/* typeset_internal: what the typeset_*.c files share and nothing else uses:
+ * the typesetter's state and the helpers each file gives the others.
+ * Everything here is named ts_ (or is a type), so it cannot clash at link
+ * time with another module. */
+#ifndef HANDOUT_TYPESET_INTERNAL_H
+#define HANDOUT_TYPESET_INTERNAL_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fontset.h"
+#include "layout.h"
+#include "linebreak.h"
+#include "typeset.h"
+
+struct cmark_node;
+struct hyphenate;
+
+/* A style for inline text: an element's style as changed by emphasis,
+ * links, code spans and the like. */
+struct istyle {
+    enum layout_family family;
+    bool bold, italic, strike, super;
+    double size;
+    uint32_t color;
+    const char *link;   /* URI or NULL */
+};
+
+/* A vertical box being laid out: where content goes inside the frame. */
+struct container {
+    double left, right;   /* from the frame's left edge */
+    uint32_t fill, bar;   /* PAGE_NO_COLOR for none */
+    double bar_width;
+};
+
+enum { MAX_CONTAINERS = 64, MAX_DEPTH = 200 };
+
+struct ts {
+    const struct topic *topic;
+    const struct layout *l;
+    const struct fontset *fs;
+    const struct typeset_options *opt;
+    struct arena *a;
+    struct diag *d;
+    struct flow *flow;
+    struct container stack[MAX_CONTAINERS];
+    int depth;                  /* containers in use */
+    double x, w;                /* current content box */
+    double pending_space;       /* collapsed space before the next slab */
+    const char *marker;         /* list marker waiting for its first line */
+    struct istyle marker_style;
+    int marker_task;            /* 0 none, 1 unchecked box, 2 checked box */
+    double marker_width;        /* space the marker hangs into */
+    bool keep_group;            /* every slab keeps with the next (short lists, alerts) */
+    int line;                   /* source line of the block being set */
+    uint32_t warned_cp[64];     /* missing code points already reported */
+    int warned_count;
+    int nest;                   /* block nesting, bounded to keep the stack small */
+    int skipped;                /* containers not pushed: the stack was full */
+    double min_size;            /* no text smaller (large print: 16 pt) */
+    struct hyphenate *hyph;     /* NULL: no hyphenation */
+};
+
+/* The height of the body frame, in pt. */
+static inline double ts_frame_height(const struct layout *l)
+{
+    return l->paper_h - l->margin_top - l->margin_bottom;
+}
+
+/* An image's natural size in pt: 96 pixels to the inch. */
+static inline double ts_px_to_pt(int px)
+{
+    return px * 72.0 / 96.0;
+}
+
+/* ---- typeset_face.c: which face sets each character ------------------ */
+
+double ts_width(struct ts *ts, int face, const char *s, int len, double size);
+int ts_face_of(const struct istyle *st);
+struct istyle ts_style_of(struct ts *ts, enum layout_element el);
+uint32_t ts_utf8_next(const char **p, const char *end);
+/* The face that has cp: the given one, then the fallbacks; -1 for none. */
+int ts_face_for(struct ts *ts, int face, uint32_t cp);
+/* Warns once per code point that no font has it. */
+void ts_warn_missing(struct ts *ts, uint32_t cp);
+
+/* ---- typeset_flow.c: slabs, vertical space, containers --------------- */
+
+/* Starts the state for setting into out (emptied, one column wide). */
+void ts_init(struct ts *ts, const struct topic *t, const struct layout *l, const struct fontset *fs,
+             const struct typeset_options *opt, struct arena *a, struct diag *d, struct flow *out);
+struct flow_slab *ts_slab_new(struct ts *ts, double height);
+void ts_slab_add(struct flow_slab *s, struct page_item *it);
+struct page_item *ts_add_rect(struct ts *ts, struct flow_slab *s, double x, double y, double w, double h,
+                              uint32_t fill, uint32_t stroke, double lw);
+void ts_add_line(struct ts *ts, struct flow_slab *s, double x, double y, double w, double h, uint32_t color,
+                 double lw);
+/* A slab of the given height with a horizontal line across its middle,
+ * from the content box's left edge; kept with the next slab when keep. */
+void ts_emit_rule(struct ts *ts, double height, double width, uint32_t color, double lw, bool keep);
+/* Appends a slab to the flow as it is (no pending space, no backgrounds). */
+void ts_flow_push(struct ts *ts, struct flow_slab *s);
+void ts_emit_pending_space(struct ts *ts);
+/* Asks for at least h of space before the next slab (spaces collapse). */
+void ts_space(struct ts *ts, double h);
+/* Appends a slab after any pending space, with the containers' backgrounds. */
+void ts_emit(struct ts *ts, struct flow_slab *s);
+void ts_push_container(struct ts *ts, double indent_left, double indent_right, uint32_t fill, uint32_t bar,
+                       double bar_width);
+void ts_pop_container(struct ts *ts, double saved_x, double saved_w);
+
+/* ---- typeset_para.c: words -> break points -> line slabs ------------- */
+
+struct frag;
+
+/* A paragraph being collected: styled fragments grouped into line-breaking
+ * items, then set as line slabs by ts_para_set. */
+struct para {
+    struct ts *ts;
+    struct frag *frags;
+    int nfrags, fcap;
+    struct lb_item *items;
+    int *item_frag;         /* first frag of each item; frags of item i: [item_frag[i], item_frag[i+1]) */
+    int nitems, icap;
+    int word_start;         /* first frag of the word being collected */
+    int prev_word_start, prev_word_end; /* the previous word, for break rules */
+    bool had_glue;
+    double kept_width;      /* the previous word with those kept to it by break rules */
+    double width;           /* line width */
+    bool hyphenate;         /* body text only: never headings, code, large print */
+    char *run_buf;          /* text of the run being set */
+    size_t run_len, run_cap;
+};
+
+void ts_para_init(struct para *p, struct ts *ts, double width);
+void ts_para_free(struct para *p);
+/* Adds text in a style, choosing a face per character, splitting words at spaces. */
+void ts_para_text(struct para *p, const struct istyle *st, const char *text, size_t len);
+/* A breakable space (the character at `at`) in a style. */
+void ts_para_space(struct para *p, const struct istyle *st, const char *at);
+void ts_para_hard_break(struct para *p);
+/* Natural (all on one line) and minimum (widest unbreakable piece) width. */
+void ts_para_widths(struct para *p, double *natural, double *minimum);
+/* Sets the collected items into line slabs of the given style. */
+void ts_para_set(struct para *p, const struct layout_style *ls);
+/* Whether the element's text is hyphenated (when hyphenation is on at all). */
+bool ts_hyphenated(const struct ts *ts, enum layout_element el);
+/* Plain text in a style, set as lines of the element el. */
+void ts_set_text(struct ts *ts, enum layout_element el, const struct istyle *st, const char *text);
+/* The same in the element's own style, then its space after. */
+void ts_set_line(struct ts *ts, enum layout_element el, const char *text);
+
+/* ---- typeset_inline.c: Markdown inlines -> styled text --------------- */
+
+void ts_collect_inlines(struct para *p, struct cmark_node *n, struct istyle st);
+/* A node's inlines set as lines of the element el. */
+void ts_set_inline_block(struct ts *ts, struct cmark_node *n, enum layout_element el);
+void ts_warn_html(struct ts *ts, struct cmark_node *n);
+
+/* ---- typeset_code.c, typeset_table.c --------------------------------- */
+
+/* A code block (or raw HTML printed as code) whose text starts at line. */
+void ts_set_code(struct ts *ts, const char *text, int line);
+void ts_set_table(struct ts *ts, struct cmark_node *table);
+
+#endif

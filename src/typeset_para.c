@@ -1,0 +1,476 @@
+/* typeset_para: one paragraph, from styled text to line slabs. Text comes
+ * in as styled fragments; words become boxes, spaces glue, and URLs, long
+ * words and hyphenation points get break penalties (break rules keep phone
+ * numbers, doses and the like together); linebreak picks the line ends, and
+ * each line becomes a slab of text runs, links and strike lines. Knows
+ * nothing of Markdown: typeset_inline feeds it. */
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "breakrules.h"
+#include "hyphenate.h"
+#include "pages.h"
+#include "typeset_internal.h"
+
+/* A piece of text in one face; a word is one or more of these. */
+struct frag {
+    int face;
+    double size, rise, width;
+    uint32_t color;
+    const char *text;
+    int len;
+    const char *link;
+    bool strike;
+};
+
+/* Room for one more fragment; false when out of memory. */
+static bool frags_reserve(struct para *p)
+{
+    if (p->nfrags < p->fcap)
+        return true;
+    int cap = p->fcap ? p->fcap * 2 : 64;
+    struct frag *grown = realloc(p->frags, (size_t)cap * sizeof *grown);
+    if (!grown)
+        return false;
+    p->frags = grown;
+    p->fcap = cap;
+    return true;
+}
+
+static void para_frag(struct para *p, const struct istyle *st, int face, const char *text, int len)
+{
+    if (len <= 0)
+        return;
+    struct ts *ts = p->ts;
+    if (!frags_reserve(p))
+        return;
+    double size = st->super ? fmax(st->size * 0.65, ts->min_size) : st->size;
+    /* Join with the previous fragment of the same word when nothing differs. */
+    if (p->nfrags > p->word_start) {
+        struct frag *last = &p->frags[p->nfrags - 1];
+        if (last->face == face && last->size == size && last->color == st->color && last->link == st->link &&
+            last->strike == st->strike && last->text + last->len == text) {
+            last->len += len;
+            last->width += ts_width(ts, face, text, len, size);
+            return;
+        }
+    }
+    p->frags[p->nfrags++] = (struct frag){
+        .face = face, .size = size, .rise = st->super ? st->size * 0.35 : 0,
+        .width = ts_width(ts, face, text, len, size), .color = st->color, .text = text, .len = len,
+        .link = st->link, .strike = st->strike,
+    };
+}
+
+static void para_item(struct para *p, enum lb_kind kind, double width, int penalty, int frag_start)
+{
+    if (p->nitems + 1 >= p->icap) {
+        int cap = p->icap ? p->icap * 2 : 64;
+        struct lb_item *items = realloc(p->items, (size_t)cap * sizeof *items);
+        int *map = items ? realloc(p->item_frag, (size_t)(cap + 1) * sizeof *map) : NULL;
+        if (items)
+            p->items = items;
+        if (!map)
+            return;
+        p->item_frag = map;
+        p->icap = cap;
+    }
+    p->items[p->nitems] = (struct lb_item){.kind = kind, .width = width, .penalty = penalty};
+    p->item_frag[p->nitems++] = frag_start;
+}
+
+static bool url_like(const char *s, int len)
+{
+    for (int i = 0; i + 2 < len; i++)
+        if (s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/')
+            return true;
+    return (len > 4 && strncmp(s, "www.", 4) == 0) || memchr(s, '@', (size_t)len) != NULL;
+}
+
+/* Plain text of frags [from, to) into a scratch buffer (for break rules). */
+static int word_text(struct para *p, int from, int to, char *buf, int cap)
+{
+    int n = 0;
+    for (int i = from; i < to; i++) {
+        int len = p->frags[i].len;
+        if (n + len >= cap)
+            len = cap - 1 - n;
+        memcpy(buf + n, p->frags[i].text, (size_t)len);
+        n += len;
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+/* Splits fragment i after `bytes` bytes; returns the index of the second part. */
+static int split_frag(struct para *p, int i, int bytes)
+{
+    if (!frags_reserve(p))
+        return i;
+    memmove(&p->frags[i + 2], &p->frags[i + 1], (size_t)(p->nfrags - i - 1) * sizeof *p->frags);
+    p->nfrags++;
+    struct frag *a = &p->frags[i], *b = &p->frags[i + 1];
+    *b = *a;
+    a->len = bytes;
+    b->text += bytes;
+    b->len -= bytes;
+    a->width = ts_width(p->ts, a->face, a->text, a->len, a->size);
+    /* Widths add up (advances, no kerning): measuring the rest again would
+     * make a 1 MB word quadratic, as it is split after every character. */
+    b->width = fmax(b->width - a->width, 0);
+    return i + 1;
+}
+
+/* Ends the word being collected: one box, or several with break points
+ * between them (after / . - ? in a URL; anywhere in a word too long for a
+ * line, as a last resort). */
+static void para_end_word(struct para *p)
+{
+    int start = p->word_start, end = p->nfrags;
+    if (start == end)
+        return;
+    char buf[256];
+    int n = word_text(p, start, end, buf, sizeof buf);
+    double width = 0;
+    for (int i = start; i < end; i++)
+        width += p->frags[i].width;
+
+    /* Glue before this word: breakable unless a rule keeps the two words
+     * together, and only while the words so kept still fit on one line. */
+    double kept = width;
+    if (p->had_glue && p->nitems > 0 && p->items[p->nitems - 1].kind == LB_GLUE) {
+        char prev[256];
+        int pn = word_text(p, p->prev_word_start, p->prev_word_end, prev, sizeof prev);
+        double joined = p->kept_width + p->items[p->nitems - 1].width + width;
+        if (joined <= p->width && breakrules_keep_space(prev, (size_t)pn, buf, (size_t)n)) {
+            p->items[p->nitems - 1].kind = LB_BOX;
+            kept = joined;
+        }
+    }
+    p->kept_width = kept;
+
+    bool url = url_like(buf, n);
+    bool too_long = width > p->width;
+    /* Hyphenation points of the word's letters (not of its punctuation). */
+    char hy[sizeof buf] = {0};
+    bool hyph = false;
+    if (p->hyphenate && !url && n < (int)sizeof buf - 1) {
+        int a = 0, b = n;
+        while (a < b && (unsigned char)buf[a] < 0x80 && !isalpha((unsigned char)buf[a]))
+            a++;
+        while (b > a && (unsigned char)buf[b - 1] < 0x80 && !isalpha((unsigned char)buf[b - 1]))
+            b--;
+        hyph = hyphenate_word(p->ts->hyph, buf + a, b - a, hy + a) > 0;
+    }
+    if (!url && !too_long && !hyph) {
+        para_item(p, LB_BOX, width, 0, start);
+    } else {
+        /* Walk code points; cut fragments at each break opportunity. */
+        double box = 0;
+        int box_start = start, off = 0;
+        for (int i = start; i < p->nfrags; i++) {
+            const char *s = p->frags[i].text, *e = s + p->frags[i].len;
+            const char *q = s;
+            while (q < e) {
+                const char *cp_start = q;
+                uint32_t cp = ts_utf8_next(&q, e);
+                box += ts_width(p->ts, p->frags[i].face, cp_start, (int)(q - cp_start), p->frags[i].size);
+                off += (int)(q - cp_start);
+                bool at_end = q == e && i == p->nfrags - 1;
+                bool url_break = url && (cp == '/' || cp == '.' || cp == '-' || cp == '?' || cp == '&' || cp == '@');
+                bool hyphen = hyph && off < (int)sizeof hy && hy[off - 1];
+                if (at_end || !(url_break || hyphen || too_long))
+                    continue;
+                int cut = (int)(q - s);
+                double hyphen_w = hyphen ? ts_width(p->ts, p->frags[i].face, "-", 1, p->frags[i].size) : 0;
+                int next = cut < p->frags[i].len ? split_frag(p, i, cut) : i + 1;
+                para_item(p, LB_BOX, box, 0, box_start);
+                /* Mid-word breaks cost as much as a nearly empty line: a last resort. */
+                para_item(p, LB_PENALTY, hyphen_w, url_break || hyphen ? 50 : 6000, next);
+                p->items[p->nitems - 1].flagged = hyphen;
+                box = 0;
+                box_start = next;
+                if (next != i + 1 || cut < (int)(e - s)) { /* continue in the split-off part */
+                    i = next - 1;
+                    break;
+                }
+            }
+        }
+        if (box_start < p->nfrags)
+            para_item(p, LB_BOX, box, 0, box_start);
+    }
+    p->prev_word_start = start;
+    p->prev_word_end = p->nfrags;
+    p->word_start = p->nfrags;
+    p->had_glue = false;
+}
+
+void ts_para_space(struct para *p, const struct istyle *st, const char *at)
+{
+    para_end_word(p);
+    if (p->nitems == 0 || p->items[p->nitems - 1].kind == LB_GLUE ||
+        (p->items[p->nitems - 1].kind == LB_PENALTY && p->items[p->nitems - 1].penalty <= -LINEBREAK_INF))
+        return;
+    struct istyle s = *st;
+    s.super = false;
+    int face = ts_face_of(&s);
+    int f = p->nfrags;
+    para_frag(p, &s, face, at, 1);
+    p->word_start = p->nfrags;
+    para_item(p, LB_GLUE, p->nfrags > f ? p->frags[f].width : 0, 0, f);
+    p->had_glue = true;
+}
+
+void ts_para_hard_break(struct para *p)
+{
+    para_end_word(p);
+    para_item(p, LB_PENALTY, 0, -LINEBREAK_INF, p->nfrags);
+    p->had_glue = false;
+}
+
+/* Adds text in a style, choosing a face per character (fallbacks for what
+ * the style's face lacks), splitting words at spaces. */
+void ts_para_text(struct para *p, const struct istyle *st, const char *text, size_t len)
+{
+    struct ts *ts = p->ts;
+    const char *s = arena_strndup(ts->a, text, len);
+    const char *e = s + len, *q = s;
+    int base = ts_face_of(st);
+    while (q < e) {
+        if (*q == ' ' || *q == '\t' || *q == '\n') {
+            ts_para_space(p, st, *q == ' ' ? q : " ");
+            q++;
+            continue;
+        }
+        const char *run = q;
+        int face = -2;
+        while (q < e && *q != ' ' && *q != '\t' && *q != '\n') {
+            const char *c = q;
+            uint32_t cp = ts_utf8_next(&q, e);
+            int f = ts_face_for(ts, base, cp);
+            if (f < 0) {
+                ts_warn_missing(ts, cp);
+                if (c > run)
+                    para_frag(p, st, face, run, (int)(c - run));
+                para_frag(p, st, base, "?", 1);
+                run = q;
+                face = -2;
+                continue;
+            }
+            if (face != -2 && f != face) {
+                para_frag(p, st, face, run, (int)(c - run));
+                run = c;
+            }
+            face = f;
+        }
+        if (q > run && face >= 0)
+            para_frag(p, st, face, run, (int)(q - run));
+    }
+}
+
+void ts_para_widths(struct para *p, double *natural, double *minimum)
+{
+    para_end_word(p);
+    double line = 0, word = 0;
+    *minimum = 0;
+    for (int i = 0; i < p->nitems; i++) {
+        line += p->items[i].width;
+        if (p->items[i].kind == LB_BOX)
+            word += p->items[i].width;
+        else {
+            if (word > *minimum)
+                *minimum = word;
+            word = 0;
+        }
+    }
+    if (word > *minimum)
+        *minimum = word;
+    *natural = line;
+}
+
+/* The text of the run being set, gathered here and copied once it is whole. */
+static void run_append(struct para *p, const char *text, int len)
+{
+    if (p->run_len + (size_t)len + 1 > p->run_cap) {
+        size_t cap = p->run_cap ? p->run_cap * 2 : 256;
+        while (cap < p->run_len + (size_t)len + 1)
+            cap *= 2;
+        char *grown = realloc(p->run_buf, cap);
+        if (!grown)
+            return;
+        p->run_buf = grown;
+        p->run_cap = cap;
+    }
+    memcpy(p->run_buf + p->run_len, text, (size_t)len);
+    p->run_len += (size_t)len;
+}
+
+static void run_close(struct para *p, struct page_item *run)
+{
+    if (run)
+        run->text = arena_strndup(p->ts->a, p->run_buf ? p->run_buf : "", p->run_len);
+    p->run_len = 0;
+}
+
+/* A list item's marker (bullet, number or task box), hanging left of the
+ * first line of its text; used once. */
+static void set_marker(struct ts *ts, struct flow_slab *s, const struct layout_style *ls, double baseline)
+{
+    double mx = ts->x - ts->marker_width;
+    if (ts->marker_task) {
+        double b = ls->size * 0.7, top = baseline - b;
+        ts_add_rect(ts, s, mx, top, b, b, PAGE_NO_COLOR, ts->marker_style.color, 0.9);
+        if (ts->marker_task == 2) {
+            ts_add_line(ts, s, mx + b * 0.18, top + b * 0.5, b * 0.25, b * 0.3, ts->marker_style.color, 1.3);
+            ts_add_line(ts, s, mx + b * 0.43, top + b * 0.8, b * 0.42, -b * 0.62, ts->marker_style.color, 1.3);
+        }
+    } else {
+        struct page_item *m = page_item_new(ts->a, PAGE_TEXT);
+        const char *e = ts->marker + strlen(ts->marker);
+        const char *q = ts->marker;
+        uint32_t cp = ts_utf8_next(&q, e);
+        m->face = ts_face_for(ts, ts_face_of(&ts->marker_style), cp);
+        if (m->face < 0)
+            m->face = ts_face_of(&ts->marker_style);
+        m->x = mx;
+        m->y = baseline;
+        m->size = ts->marker_style.size;
+        m->fill = ts->marker_style.color;
+        m->text = ts->marker;
+        m->w = ts_width(ts, m->face, m->text, (int)strlen(m->text), m->size);
+        ts_slab_add(s, m);
+    }
+    ts->marker = NULL;
+}
+
+/* Sets the collected items into line slabs of the given style. */
+void ts_para_set(struct para *p, const struct layout_style *ls)
+{
+    struct ts *ts = p->ts;
+    para_end_word(p);
+    while (p->nitems > 0 && p->items[p->nitems - 1].kind == LB_GLUE)
+        p->nitems--;
+    if (p->nitems == 0)
+        return;
+    p->item_frag[p->nitems] = p->nfrags;
+    int *breaks = malloc((size_t)(p->nitems + 1) * sizeof *breaks);
+    if (!breaks)
+        return;
+    int lines = linebreak(p->items, p->nitems, p->width, ts->opt->line_breaking, breaks);
+    double line_h = ls->size * ls->leading;
+    const int face0 = LAYOUT_FACE(ls->family, VARIANT_REGULAR);
+    double asc = fontset_ascent(ts->fs, face0) * ls->size, desc = fontset_descent(ts->fs, face0) * ls->size;
+    int from = 0;
+    for (int li = 0; li < lines; li++) {
+        int to = breaks[li];
+        /* Skip glue and penalties that start the line. */
+        while (from < to && p->items[from].kind != LB_BOX)
+            from++;
+        double h = line_h;
+        for (int i = from; i < to; i++)
+            for (int f = p->item_frag[i]; f < p->item_frag[i + 1]; f++)
+                if (p->frags[f].size * ls->leading > h && p->frags[f].rise == 0)
+                    h = p->frags[f].size * ls->leading;
+        struct flow_slab *s = ts_slab_new(ts, h);
+        double baseline = (h - (asc + desc)) / 2 + asc;
+        double x = ts->x;
+        /* The marker first, so text extraction reads it before the line. */
+        if (ts->marker)
+            set_marker(ts, s, ls, baseline);
+        struct page_item *run = NULL, *link = NULL;
+        const struct frag *last = NULL;
+        for (int i = from; i < to; i++) {
+            if (p->items[i].kind == LB_PENALTY)
+                continue;
+            for (int f = p->item_frag[i]; f < p->item_frag[i + 1]; f++) {
+                struct frag *fr = &p->frags[f];
+                if (run && run->face == fr->face && run->size == fr->size && run->fill == fr->color &&
+                    run->y == baseline - fr->rise) {
+                    /* One run for the whole stretch: fewer operators, smaller PDFs. */
+                    run->w += fr->width;
+                } else {
+                    run_close(p, run);
+                    run = page_item_new(ts->a, PAGE_TEXT);
+                    run->x = x;
+                    run->y = baseline - fr->rise;
+                    run->w = fr->width;
+                    run->face = fr->face;
+                    run->size = fr->size;
+                    run->fill = fr->color;
+                    ts_slab_add(s, run);
+                }
+                run_append(p, fr->text, fr->len);
+                if (fr->strike)
+                    ts_add_line(ts, s, x, baseline - fr->size * 0.3, fr->width, 0, fr->color, fr->size * 0.06);
+                bool blank = fr->len == 1 && fr->text[0] == ' ';
+                if (fr->link && link && link->text == fr->link && fabs(link->x + link->w - x) < 0.01) {
+                    link->w += fr->width; /* one clickable area per line of a link */
+                } else if (fr->link && !blank) {
+                    link = page_item_new(ts->a, PAGE_LINK);
+                    link->x = x, link->y = baseline - asc, link->w = fr->width, link->h = asc + desc;
+                    link->text = fr->link;
+                    ts_slab_add(s, link);
+                }
+                x += fr->width;
+                last = fr;
+            }
+        }
+        run_close(p, run);
+        if (to < p->nitems && p->items[to].kind == LB_PENALTY && p->items[to].flagged && last) {
+            struct page_item *h = page_item_new(ts->a, PAGE_TEXT);
+            *h = (struct page_item){.kind = PAGE_TEXT, .x = x, .y = baseline - last->rise, .w = p->items[to].width,
+                                    .face = last->face, .size = last->size, .fill = last->color, .text = "-",
+                                    .stroke = PAGE_NO_COLOR, .dest_page = -1};
+            ts_slab_add(s, h);
+        }
+        s->para_line = li + 1;
+        s->para_lines = lines;
+        s->forced_end = to < p->nitems && p->items[to].kind == LB_PENALTY && p->items[to].penalty <= -LINEBREAK_INF;
+        /* Widows and orphans: keep the first and last lines together. */
+        int after = lines - 1 - li;
+        if (after > 0 && (li + 1 < ts->l->orphans || after < ts->l->widows))
+            s->keep_with_next = true;
+        ts_emit(ts, s);
+        from = to;
+    }
+    free(breaks);
+}
+
+void ts_para_init(struct para *p, struct ts *ts, double width)
+{
+    memset(p, 0, sizeof *p);
+    p->ts = ts;
+    p->width = width;
+}
+
+void ts_para_free(struct para *p)
+{
+    free(p->run_buf);
+    free(p->frags);
+    free(p->items);
+    free(p->item_frag);
+}
+
+bool ts_hyphenated(const struct ts *ts, enum layout_element el)
+{
+    return ts->hyph && (el == EL_BODY || el == EL_TABLE || el == EL_FOOTNOTE);
+}
+
+void ts_set_text(struct ts *ts, enum layout_element el, const struct istyle *st, const char *text)
+{
+    struct para p;
+    ts_para_init(&p, ts, ts->w);
+    ts_para_text(&p, st, text, strlen(text));
+    ts_para_set(&p, &ts->l->style[el]);
+    ts_para_free(&p);
+}
+
+void ts_set_line(struct ts *ts, enum layout_element el, const char *text)
+{
+    struct istyle st = ts_style_of(ts, el);
+    ts_set_text(ts, el, &st, text);
+    ts_space(ts, ts->l->style[el].space_after);
+}
