@@ -1,7 +1,8 @@
 /* typeset_inline: Markdown inlines -> styled text in a paragraph. Emphasis
  * and strong (bold only in large print), code spans, links (printed with
  * their address, clickable only for safe schemes), footnote references,
- * strikethrough, breaks; raw HTML is printed as text with a warning. */
+ * strikethrough, breaks; raw HTML is printed as text with a warning, and
+ * so are blocks of capitals in large print. */
 #include <cmark-gfm.h>
 #include <math.h>
 #include <string.h>
@@ -43,10 +44,62 @@ static bool safe_scheme(const char *url)
            strncmp(url, "mailto:", 7) == 0 || strncmp(url, "tel:", 4) == 0;
 }
 
+static int node_line(const struct ts *ts, cmark_node *n)
+{
+    return cmark_node_get_start_line(n) > 0 ? source_line(ts->topic, n) : ts->line;
+}
+
 void ts_warn_html(struct ts *ts, cmark_node *n)
 {
-    int line = cmark_node_get_start_line(n) > 0 ? source_line(ts->topic, n) : ts->line;
-    diag_add(ts->d, DIAG_WARNING, ts->topic->path, line, 1, "raw HTML is not interpreted; it is printed as text");
+    diag_add(ts->d, DIAG_WARNING, ts->topic->path, node_line(ts, n), 1,
+             "raw HTML is not interpreted; it is printed as text");
+}
+
+/* Words in capitals in a row that make a block (UKAAF: none in large
+ * print); "NHS", "CT scan" or "DO NOT" are not blocks. */
+enum { CAPITAL_BLOCK_WORDS = 3 };
+
+/* 1: a word of two or more letters, none lower case; 0: a word of no
+ * letters (a number, a dash); -1: any other word. ASCII letters decide. */
+static int capital_word(const char *w, size_t len)
+{
+    int letters = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (w[i] >= 'a' && w[i] <= 'z')
+            return -1;
+        letters += w[i] >= 'A' && w[i] <= 'Z';
+    }
+    return letters >= 2 ? 1 : letters == 0 ? 0 : -1;
+}
+
+/* Warns once for the first block of capitals in a text node. */
+static void warn_capitals(struct ts *ts, cmark_node *n)
+{
+    const char *text = cmark_node_get_literal(n), *block = NULL, *end = NULL;
+    int words = 0;
+    for (const char *w = text; *w;) {
+        while (*w == ' ')
+            w++;
+        size_t len = strcspn(w, " ");
+        if (!len)
+            break;
+        int kind = capital_word(w, len);
+        if (kind < 0) {
+            if (words >= CAPITAL_BLOCK_WORDS)
+                break;
+            words = 0;
+        } else if (kind > 0) {
+            if (!words)
+                block = w;
+            words++;
+            end = w + len;
+        }
+        w += len;
+    }
+    if (words >= CAPITAL_BLOCK_WORDS)
+        diag_add(ts->d, DIAG_WARNING, ts->topic->path, node_line(ts, n), 1,
+                 "large print: \"%.*s\" is a block of capitals, which is hard to read; write it in sentence "
+                 "case (bold for emphasis)", (int)(end - block), block);
 }
 
 void ts_collect_inlines(struct para *p, cmark_node *n, struct istyle st)
@@ -55,6 +108,8 @@ void ts_collect_inlines(struct para *p, cmark_node *n, struct istyle st)
     const char *type = cmark_node_get_type_string(n);
     switch (cmark_node_get_type(n)) {
     case CMARK_NODE_TEXT:
+        if (ts->l->large_print)
+            warn_capitals(ts, n);
         add_literal(p, &st, n);
         return;
     case CMARK_NODE_SOFTBREAK:

@@ -265,6 +265,25 @@ static void large_print_has_no_italics_or_small_text(void **state)
             }
 }
 
+/* UKAAF: no blocks of capitals in large print. The author's words are
+ * printed as written, with a warning at the line. */
+static void capitals_warned_in_large_print(void **state)
+{
+    struct fixture *f = *state;
+    const char *md = "The NHS CT team.\n\nDO NOT stop, TAKE 2 TABLETS.\n\nPlease DO NOT EAT OR DRINK after midnight.\n";
+    set(f, md);
+    assert_int_equal(f->d.warnings, 0); /* standard print: no rule */
+    source_free(&f->t);
+    diag_free(&f->d);
+    f->d = (struct diag){0};
+    layout_apply_large_print(&f->l);
+    set(f, md);
+    contains(f, "DO NOT EAT OR DRINK");
+    assert_int_equal(f->d.warnings, 1);
+    assert_int_equal(f->d.entries[0].line, 8);
+    assert_non_null(strstr(f->d.entries[0].message, "\"DO NOT EAT OR DRINK\" is a block of capitals"));
+}
+
 static void hard_break_and_strike(void **state)
 {
     struct fixture *f = *state;
@@ -328,7 +347,7 @@ int main(void)
         T(links_print_their_address), T(alerts_are_tinted_boxes), T(table_rows_repeat_header),
         T(footnotes_at_the_end), T(code_keeps_spaces_and_wraps), T(long_word_breaks_inside_column),
         T(raw_html_warns_and_prints), T(missing_glyph_warns), T(missing_image_is_an_error),
-        T(large_print_has_no_italics_or_small_text), T(hard_break_and_strike), T(pagebreak_hint), T(hyphenation_is_opt_in),
+        T(large_print_has_no_italics_or_small_text), T(capitals_warned_in_large_print), T(hard_break_and_strike), T(pagebreak_hint), T(hyphenation_is_opt_in),
         T(wide_table_becomes_blocks_in_large_print),
 #undef T
     };
