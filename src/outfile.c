@@ -2,8 +2,6 @@
 #include "outfile.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,17 +60,13 @@ int outfile_write(const char *path, const void *data, size_t len, char *err, siz
         snprintf(err, errlen, "not a file name");
         return -1;
     }
-    size_t dirlen = slash ? (size_t)(slash - path) : 0;
     size_t n = strlen(path) + 16;
     char *tmp = malloc(n);
     if (!tmp) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    if (slash)
-        snprintf(tmp, n, "%.*s/.%s.XXXXXX", (int)dirlen, path, base);
-    else
-        snprintf(tmp, n, ".%s.XXXXXX", base);
+    snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)(base - path), path, base); /* "dir/.name.XXXXXX" */
 
     int fd = mkstemp(tmp);
     if (fd < 0) {
@@ -81,7 +75,7 @@ int outfile_write(const char *path, const void *data, size_t len, char *err, siz
         return failed(err, errlen, "cannot create a file in the output folder", e);
     }
     const char *step = "cannot write the file";
-    if (fchmod(fd, 0666 & ~current_umask()) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0)
+    if (fchmod(fd, 0666 & ~current_umask()) != 0 || write_all(fd, data, len) != 0)
         goto bad;
     int fd_closing = fd;
     fd = -1;
@@ -91,16 +85,6 @@ int outfile_write(const char *path, const void *data, size_t len, char *err, siz
     if (rename(tmp, path) != 0)
         goto bad;
     free(tmp);
-    /* Make the rename itself durable; failure here loses nothing written. */
-    char *dir = slash ? strndup(path, dirlen ? dirlen : 1) : strdup(".");
-    if (dir) {
-        int dfd = open(dir, O_RDONLY);
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
-        free(dir);
-    }
     return 0;
 bad:;
     int e = errno;
