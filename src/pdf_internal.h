@@ -1,0 +1,147 @@
+/* pdf_internal: what the pdf*.c files share and nothing else uses: the
+ * state of one pdf_write call and the helpers each file gives the others.
+ * With the pdf*.c files, the only place that includes hpdf.h. Everything
+ * here is named pdf_ (or is a type), so it cannot clash at link time with
+ * another module.
+ *
+ *   pdf.c        pdf_write: the steps in order, errors, text, the page tree
+ *   pdf_font.c   fonts: subset, loaded, their widths and maps, embedded
+ *   pdf_image.c  PNG and JPEG images
+ *   pdf_draw.c   a page's content stream
+ *   pdf_nav.c    links, outline, page labels, document information
+ *   pdf_save.c   streams deflated, the file packed and written
+ */
+#ifndef HANDOUT_PDF_INTERNAL_H
+#define HANDOUT_PDF_INTERNAL_H
+#include <hpdf.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct diag;
+struct doc;
+struct fontset;
+struct hb_blob_t;
+struct page_item;
+
+/* Text is drawn from the Basic Multilingual Plane only. */
+enum { BMP = 0x10000 };
+
+/* One font file used by text, whatever faces name it. */
+struct font_slot {
+    const char *path;       /* fontset_path, borrowed */
+    int face;               /* first face that uses it */
+    uint8_t cps[BMP / 8];   /* code points drawn with it */
+    int missing;            /* code points the face has no glyph for */
+    uint32_t first_missing;
+    uint32_t max_cp;        /* highest code point drawn */
+    HPDF_Font font;
+    struct hb_blob_t *program; /* the font program embedded (FontFile2) */
+    int simple;             /* a TrueType font with WinAnsiEncoding, not Type0 */
+};
+
+struct pdf_ctx {
+    HPDF_Doc pdf;
+    HPDF_STATUS err, detail; /* first libharu error, 0 if none */
+    int reported;            /* an error is already in d */
+    const char *path;
+    struct diag *d;
+    const struct doc *doc;
+    const struct fontset *fs;
+    int *face_slot;          /* per face: slot index or -1 */
+    struct font_slot *slots;
+    int nslots;
+    struct pdf_image_slot *images; /* pdf_image.c's */
+    int nimages, cap_images;
+    HPDF_Page *pages;
+    HPDF_Encoder utf8;
+    struct pdf_link *links;  /* pdf_nav.c's */
+    int nlinks, cap_links;
+    struct pdf_action *actions;
+    int nactions;
+    char *scratch;           /* cleaned UTF-8 text */
+    size_t scratch_cap;
+    char *run;               /* text waiting to be drawn */
+    size_t run_len, run_cap;
+    int bad_text;            /* characters left out */
+    uint32_t first_bad;
+};
+
+/* ---- pdf.c: errors, text, libharu objects ---- */
+
+/* Reports an error (the first one only) into c->d; returns -1. */
+int pdf_fail(struct pdf_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Returns -1 (and reports) if libharu has flagged an error since the start. */
+int pdf_check(struct pdf_ctx *c, const char *what);
+/* Reports libharu's error as pdf_check does if there is one, else fmt;
+ * returns -1. */
+int pdf_check_or_fail(struct pdf_ctx *c, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Whether a libharu call that returns a status failed: the status of
+ * libharu's internal calls, which set the error without calling the
+ * handler. Records the error in c. */
+int pdf_hpdf_failed(struct pdf_ctx *c, HPDF_STATUS r);
+const char *pdf_hpdf_error_text(HPDF_STATUS e);
+
+/* Decodes one UTF-8 sequence; returns its length and sets *cp, or returns
+ * the number of bytes to skip with *cp = UINT32_MAX if it is malformed. */
+int pdf_utf8_next(const unsigned char *s, uint32_t *cp);
+/* Whether libharu's UTF-8 encoder can draw a code point (UINT32_MAX, for
+ * malformed UTF-8, cannot): BMP only, no C0 controls. */
+static inline int pdf_drawable(uint32_t cp)
+{
+    return cp >= 0x20 && cp < BMP;
+}
+/* s as drawable text only, in c->scratch (overwritten by the next call);
+ * what is left out is counted for a warning. NULL on OOM. */
+char *pdf_clean_text(struct pdf_ctx *c, const char *s);
+/* libharu's UTF-8 encoder, made on first use; NULL on failure. */
+HPDF_Encoder pdf_utf8_encoder(struct pdf_ctx *c);
+
+/* Removes key from dict if it is there. */
+void pdf_dict_remove(HPDF_Dict dict, const char *key);
+/* Replaces a stream's data. */
+HPDF_STATUS pdf_stream_set(HPDF_Dict dict, const void *data, size_t len);
+
+/* ---- pdf_font.c ---- */
+
+/* Finds the slot of every face used by text and the code points each draws. */
+int pdf_fonts_collect(struct pdf_ctx *c);
+/* Makes the fonts of all slots with something to draw. */
+int pdf_fonts_load(struct pdf_ctx *c);
+/* Readies cleaned text for a slot's font: returns its width in the PDF, in
+ * 1/1000 em, and rewrites it in place into the font's encoding. */
+long pdf_font_encode(const struct pdf_ctx *c, const struct font_slot *s, char *t);
+/* Releases what the fonts hold outside libharu. */
+void pdf_fonts_free(struct pdf_ctx *c);
+
+/* ---- pdf_image.c ---- */
+
+/* The image in a PNG or JPEG file, loaded once per document; NULL with an
+ * error reported. */
+HPDF_Image pdf_image_load(struct pdf_ctx *c, const char *path);
+
+/* ---- pdf_draw.c ---- */
+
+/* Draws page pi's items into c->pages[pi]; its links go to pdf_link_add. */
+int pdf_page_draw(struct pdf_ctx *c, int pi);
+
+/* ---- pdf_nav.c ---- */
+
+/* Records a link item of page pi; pdf_links_write writes them all, once
+ * every page exists (a link may point at a later page). */
+int pdf_link_add(struct pdf_ctx *c, int pi, const struct page_item *it);
+int pdf_links_write(struct pdf_ctx *c);
+/* The outline from the pages' marks, the page labels, and the document
+ * information (title, author, ..., date, language). */
+int pdf_outline_write(struct pdf_ctx *c);
+int pdf_labels_write(struct pdf_ctx *c);
+int pdf_info_write(struct pdf_ctx *c);
+
+/* ---- pdf_save.c ---- */
+
+/* Deflates every stream at zlib's best level (the last step before saving). */
+int pdf_streams_deflate(struct pdf_ctx *c);
+/* Saves the document, packed, to c->path, atomically. */
+int pdf_save(struct pdf_ctx *c);
+
+#endif

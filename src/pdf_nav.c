@@ -1,0 +1,374 @@
+/* pdf_nav: what a reader uses to find its way: link annotations, the
+ * outline (bookmarks), page labels and the document information.
+ *
+ * A quirk of libharu 2.3 worked around here: HPDF_Destination_SetXYZ
+ * refuses zoom 0 ("keep"), and its destinations are objects of their own:
+ * destinations are built as direct arrays [page /XYZ 0 top null]. Its own
+ * link annotations would add such a destination each, /P and /Type: they
+ * are built here from plain annotations.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <hpdf_annotation.h>
+
+#include "diag.h"
+#include "pages.h"
+#include "pdf_internal.h"
+
+enum { MAX_OUTLINE_DEPTH = 32 };
+
+/* A link annotation: the page items of one link on one line, merged. */
+struct pdf_link {
+    int page;
+    double x0, y0, x1, y1;
+    const char *uri;        /* or NULL: a link inside the document */
+    int dest_page;
+    double dest_y;
+};
+
+/* A URI action, shared by the links to the same address. */
+struct pdf_action {
+    const char *uri;
+    int uses;
+    HPDF_Dict dict;
+};
+
+/* ---- links ------------------------------------------------------------- */
+
+/* A destination that keeps the reader's zoom, [page /XYZ 0 top null], as
+ * a direct array (libharu's HPDF_Destination is an object of its own, and
+ * its SetXYZ refuses zoom 0). The top is rounded up to a whole point. */
+static HPDF_Array make_dest(struct pdf_ctx *c, int page, double top)
+{
+    double h = c->doc->pages[page].height;
+    if (!(top >= 0))
+        top = 0;
+    if (top > h)
+        top = h;
+    HPDF_Array dst = HPDF_Array_New(c->pdf->mmgr);
+    if (!dst)
+        return NULL;
+    HPDF_STATUS r = HPDF_Array_Add(dst, c->pages[page]);
+    r += HPDF_Array_AddName(dst, "XYZ");
+    r += HPDF_Array_AddNumber(dst, 0);
+    r += HPDF_Array_AddNumber(dst, (HPDF_INT32)ceil(top));
+    r += HPDF_Array_Add(dst, HPDF_Null_New(c->pdf->mmgr));
+    if (r != HPDF_OK) {
+        HPDF_Array_Free(dst);
+        return NULL;
+    }
+    return dst;
+}
+
+/* URIs in a PDF are 7-bit ASCII: percent-encode everything else. */
+static char *uri_ascii(const char *uri)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(uri);
+    char *o = malloc(n * 3 + 1), *p = o;
+    if (!o)
+        return NULL;
+    for (const unsigned char *s = (const unsigned char *)uri; *s; s++) {
+        if (*s <= 0x20 || *s >= 0x7F || strchr("\"<>\\^`{|}", *s)) {
+            *p++ = '%';
+            *p++ = hex[*s >> 4];
+            *p++ = hex[*s & 15];
+        } else {
+            *p++ = (char)*s;
+        }
+    }
+    *p = '\0';
+    return o;
+}
+
+/* Records a link item; the layout gives one per piece of a line (each word
+ * of a link text, each piece of a broken address): pieces of the same link
+ * on the same line become one annotation. */
+int pdf_link_add(struct pdf_ctx *c, int pi, const struct page_item *it)
+{
+    struct pdf_link l = {pi, it->x, it->y, it->x + it->w, it->y + it->h, it->text, it->dest_page, it->dest_y};
+    if (l.x0 > l.x1) {
+        double t = l.x0;
+        l.x0 = l.x1, l.x1 = t;
+    }
+    if (l.y0 > l.y1) {
+        double t = l.y0;
+        l.y0 = l.y1, l.y1 = t;
+    }
+    if (c->nlinks) {
+        struct pdf_link *q = &c->links[c->nlinks - 1];
+        int same = q->page == pi && (q->uri && l.uri ? q->uri == l.uri || strcmp(q->uri, l.uri) == 0
+                                                     : !q->uri && !l.uri && q->dest_page == l.dest_page &&
+                                                           q->dest_y == l.dest_y);
+        /* On the same line at most half a line height apart (a space), or
+         * the same width one right under the other. */
+        double gap = (l.y1 - l.y0) / 2;
+        int line = fabs(q->y0 - l.y0) < 0.01 && fabs(q->y1 - l.y1) < 0.01 && l.x0 <= q->x1 + gap &&
+                   l.x1 >= q->x0 - gap;
+        int stack = fabs(q->x0 - l.x0) < 0.01 && fabs(q->x1 - l.x1) < 0.01 && l.y0 <= q->y1 + 0.01 &&
+                    l.y1 >= q->y0 - 0.01;
+        if (same && (line || stack)) {
+            q->x0 = fmin(q->x0, l.x0);
+            q->x1 = fmax(q->x1, l.x1);
+            q->y0 = fmin(q->y0, l.y0);
+            q->y1 = fmax(q->y1, l.y1);
+            return 0;
+        }
+    }
+    if (c->nlinks == c->cap_links) {
+        int cap = c->cap_links ? c->cap_links * 2 : 16;
+        struct pdf_link *p = realloc(c->links, (size_t)cap * sizeof *p);
+        if (!p)
+            return pdf_fail(c, "out of memory");
+        c->links = p;
+        c->cap_links = cap;
+    }
+    c->links[c->nlinks++] = l;
+    return 0;
+}
+
+static struct pdf_action *find_action(struct pdf_ctx *c, const char *uri)
+{
+    for (int i = 0; i < c->nactions; i++)
+        if (strcmp(c->actions[i].uri, uri) == 0)
+            return &c->actions[i];
+    return NULL;
+}
+
+/* Writes the link annotations: the rectangle on whole points, no border,
+ * a direct destination, and the URI action shared by the links to the same
+ * address. (libharu's own link annotations would add a destination object
+ * each, /P and /Type.) */
+int pdf_links_write(struct pdf_ctx *c)
+{
+    if (!c->nlinks)
+        return 0;
+    c->actions = calloc((size_t)c->nlinks, sizeof *c->actions);
+    if (!c->actions)
+        return pdf_fail(c, "out of memory");
+    for (int i = 0; i < c->nlinks; i++) {
+        const char *uri = c->links[i].uri;
+        if (!uri)
+            continue;
+        struct pdf_action *a = find_action(c, uri);
+        if (!a) {
+            a = &c->actions[c->nactions++];
+            a->uri = uri;
+        }
+        a->uses++;
+    }
+    HPDF_MMgr mm = c->pdf->mmgr;
+    for (int i = 0; i < c->nlinks; i++) {
+        const struct pdf_link *l = &c->links[i];
+        HPDF_Page p = c->pages[l->page];
+        HPDF_Rect rect = {(HPDF_REAL)floor(l->x0 + 0.5), (HPDF_REAL)floor(l->y0 + 0.5),
+                          (HPDF_REAL)floor(l->x1 + 0.5), (HPDF_REAL)floor(l->y1 + 0.5)};
+        HPDF_Annotation a = HPDF_Annotation_New(mm, c->pdf->xref, HPDF_ANNOT_LINK, rect);
+        if (!a)
+            return pdf_check_or_fail(c, "links", "cannot make a link");
+        pdf_dict_remove(a, "Type"); /* optional for annotations */
+        HPDF_STATUS r = HPDF_OK;
+        HPDF_Array annots = HPDF_Dict_GetItem(p, "Annots", HPDF_OCLASS_ARRAY);
+        if (!annots) {
+            annots = HPDF_Array_New(mm);
+            r += HPDF_Dict_Add(p, "Annots", annots);
+        }
+        r += HPDF_Array_Add(annots, a);
+        r += HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+        if (l->uri) {
+            struct pdf_action *act = find_action(c, l->uri);
+            HPDF_Dict d = act->dict;
+            if (!d) {
+                char *uri = uri_ascii(l->uri);
+                if (!uri)
+                    return pdf_fail(c, "out of memory");
+                d = HPDF_Dict_New(mm);
+                if (d && act->uses > 1) {
+                    r += HPDF_Xref_Add(c->pdf->xref, d);
+                    act->dict = d;
+                }
+                r += HPDF_Dict_AddName(d, "S", "URI");
+                r += HPDF_Dict_Add(d, "URI", HPDF_String_New(mm, uri, NULL));
+                free(uri);
+            }
+            r += HPDF_Dict_Add(a, "A", d);
+        } else {
+            if (l->dest_page < 0 || l->dest_page >= c->doc->page_count)
+                return pdf_fail(c, "page %d: link to page %d, but the document has %d", l->page + 1,
+                                l->dest_page + 1, c->doc->page_count);
+            HPDF_Array dst = make_dest(c, l->dest_page, l->dest_y);
+            r += dst ? HPDF_Dict_Add(a, "Dest", dst) : HPDF_FAILD_TO_ALLOC_MEM;
+        }
+        if (pdf_hpdf_failed(c, r))
+            return pdf_check_or_fail(c, "links", "cannot make a link");
+    }
+    return 0;
+}
+
+/* ---- outline, page labels, document information ------------------------ */
+
+/* Printable ASCII is the same in PDFDocEncoding: such strings can be
+ * written as short literals instead of UTF-16 hex. */
+static int plain_ascii(const char *s)
+{
+    for (; *s; s++)
+        if (*s < 0x20 || *s > 0x7E)
+            return 0;
+    return 1;
+}
+
+/* The encoder for a text string outside the page: none for ASCII. */
+static HPDF_Encoder encoder_for(struct pdf_ctx *c, const char *t)
+{
+    return plain_ascii(t) ? NULL : pdf_utf8_encoder(c);
+}
+
+int pdf_outline_write(struct pdf_ctx *c)
+{
+    HPDF_Outline stack[MAX_OUTLINE_DEPTH];
+    int levels[MAX_OUTLINE_DEPTH];
+    int depth = 0, any = 0;
+    for (int pi = 0; pi < c->doc->page_count; pi++) {
+        for (const struct page_mark *m = c->doc->pages[pi].marks; m; m = m->next) {
+            while (depth > 0 && levels[depth - 1] >= m->level)
+                depth--;
+            const char *t = pdf_clean_text(c, m->title ? m->title : "");
+            if (!t)
+                return pdf_fail(c, "out of memory");
+            HPDF_Outline o = HPDF_CreateOutline(c->pdf, depth ? stack[depth - 1] : NULL, t,
+                                                encoder_for(c, t));
+            HPDF_Array dst = o ? make_dest(c, pi, m->y) : NULL;
+            if (!dst || pdf_hpdf_failed(c, HPDF_Dict_Add(o, "Dest", dst)))
+                return pdf_check_or_fail(c, "outline", "cannot make the outline");
+            /* Only the outline root has a /Type; libharu gives every item one. */
+            pdf_dict_remove(o, "Type");
+            HPDF_Outline_SetOpened(o, HPDF_TRUE);
+            if (depth == MAX_OUTLINE_DEPTH)
+                depth--;
+            stack[depth] = o;
+            levels[depth++] = m->level;
+            any = 1;
+        }
+    }
+    if (any)
+        HPDF_SetPageMode(c->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+    return pdf_check(c, "outline");
+}
+
+int pdf_labels_write(struct pdf_ctx *c)
+{
+    const struct doc *doc = c->doc;
+    int prev = -1;
+    for (int i = 0; i < doc->label_count; i++) {
+        const struct page_label *l = &doc->labels[i];
+        if (l->first <= prev || l->first >= doc->page_count)
+            return pdf_fail(c, "page label %d starts at page %d: labels must be in page order, within %d pages",
+                            i + 1, l->first + 1, doc->page_count);
+        /* The number tree must start at page 0. */
+        if (i == 0 && l->first > 0)
+            HPDF_AddPageLabel(c->pdf, 0, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
+        HPDF_AddPageLabel(c->pdf, (HPDF_UINT)l->first,
+                          l->style == LABEL_ROMAN_LOWER ? HPDF_PAGE_NUM_STYLE_LOWER_ROMAN
+                                                        : HPDF_PAGE_NUM_STYLE_DECIMAL,
+                          (HPDF_UINT)(l->start > 0 ? l->start : 1), NULL);
+        prev = l->first;
+    }
+    return pdf_check(c, "page labels");
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return d[m - 1];
+}
+
+/* The document date: SOURCE_DATE_EPOCH (UTC) wins, then info.date at
+ * midnight UTC. Returns 1 and fills *out, 0 for none, -1 on error. */
+static int doc_date(struct pdf_ctx *c, HPDF_Date *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(sde, &end, 10);
+        if (errno || *end || v < 0 || v > 253402300799LL || sde[0] == '-' || sde[0] == '+' || sde[0] == ' ')
+            return pdf_fail(c, "SOURCE_DATE_EPOCH=\"%s\" is not a number of seconds since 1970", sde);
+        time_t t = (time_t)v;
+        struct tm tm;
+        if (!gmtime_r(&t, &tm))
+            return pdf_fail(c, "SOURCE_DATE_EPOCH=\"%s\" is out of range", sde);
+        *out = (HPDF_Date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                           tm.tm_sec, 'Z', 0, 0};
+        return 1;
+    }
+    const char *s = c->doc->info.date;
+    if (!s || !*s)
+        return 0;
+    int y, m, d, n = 0;
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || s[4] != '-' ||
+        y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) {
+        diag_add(c->d, DIAG_WARNING, c->path, 0, 0, "date \"%s\" is not YYYY-MM-DD; the PDF has no date", s);
+        return 0;
+    }
+    *out = (HPDF_Date){y, m, d, 0, 0, 0, 'Z', 0, 0};
+    return 1;
+}
+
+int pdf_info_write(struct pdf_ctx *c)
+{
+    const struct doc_info *in = &c->doc->info;
+    const struct {
+        HPDF_InfoType type;
+        const char *value;
+    } attrs[] = {
+        {HPDF_INFO_TITLE, in->title},
+        {HPDF_INFO_AUTHOR, in->author},
+        {HPDF_INFO_SUBJECT, in->subject},
+        {HPDF_INFO_KEYWORDS, in->keywords},
+        {HPDF_INFO_PRODUCER, "handout"}, /* not libharu's long name; no Creator */
+    };
+    for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
+        if (!attrs[i].value || !*attrs[i].value)
+            continue;
+        const char *t = pdf_clean_text(c, attrs[i].value);
+        if (!t)
+            return pdf_fail(c, "out of memory");
+        /* HPDF_SetInfoAttr encodes with the current encoder. */
+        c->pdf->cur_encoder = encoder_for(c, t);
+        HPDF_SetInfoAttr(c->pdf, attrs[i].type, t);
+        c->pdf->cur_encoder = NULL;
+    }
+    HPDF_Date date;
+    int has = doc_date(c, &date);
+    if (has < 0)
+        return -1;
+    if (has) /* a ModDate would only repeat it */
+        HPDF_SetInfoDateAttr(c->pdf, HPDF_INFO_CREATION_DATE, date);
+
+    HPDF_Dict cat = c->pdf->catalog;
+    if (in->lang && *in->lang) {
+        int ok = strlen(in->lang) < 64;
+        for (const char *p = in->lang; ok && *p; p++)
+            ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-';
+        if (ok)
+            HPDF_Dict_Add(cat, "Lang", HPDF_String_New(c->pdf->mmgr, in->lang, NULL));
+        else
+            diag_add(c->d, DIAG_WARNING, c->path, 0, 0, "language \"%s\" is not a language tag; left out",
+                     in->lang);
+    }
+    HPDF_Dict vp = HPDF_Dict_New(c->pdf->mmgr);
+    if (vp) {
+        HPDF_Dict_AddBoolean(vp, "DisplayDocTitle", HPDF_TRUE);
+        HPDF_Dict_Add(cat, "ViewerPreferences", vp);
+    }
+    return pdf_check(c, "document information");
+}

@@ -1,0 +1,122 @@
+/* pdf_save: the finished document: its streams deflated, saved by
+ * libharu into memory, packed into object streams and written whole.
+ *
+ * A quirk of libharu 2.3 worked around here: HPDF_SaveToFile gives no
+ * control over fsync or partial writes, and libharu writes PDF 1.4 with
+ * every object on its own: the document is saved to memory, packed into
+ * object streams (pdfpack.h) and written whole (outfile.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flate.h"
+#include "outfile.h"
+#include "pdf_internal.h"
+#include "pdfpack.h"
+
+/* Copies the n bytes of a libharu memory stream into dst; -1 if it holds
+ * another number of bytes. */
+static int mem_stream_copy(HPDF_Stream st, unsigned char *dst, size_t n)
+{
+    size_t got = 0;
+    for (HPDF_UINT b = 0; b < HPDF_MemStream_GetBufCount(st); b++) {
+        HPDF_UINT len = 0;
+        const HPDF_BYTE *buf = HPDF_MemStream_GetBufPtr(st, b, &len);
+        if (!buf || got + len > n)
+            return -1;
+        memcpy(dst + got, buf, len);
+        got += len;
+    }
+    return got == n ? 0 : -1;
+}
+
+/* Written in a stream dictionary that holds data deflated here. libharu
+ * writes the Filter of a stream it deflates itself (as an array), and
+ * drops any Filter entry of one it does not. */
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
+{
+    (void)dict;
+    return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+}
+
+/* Deflates every stream at zlib's best level, with a plain /Filter name
+ * (libharu uses the default level and a one-name array); one that would
+ * not get smaller is left as it is, and JPEG data alone. Measured against
+ * libharu's own: 1% smaller with Type0 text and with images, next to
+ * nothing with WinAnsi text. */
+int pdf_streams_deflate(struct pdf_ctx *c)
+{
+    HPDF_List entries = c->pdf->xref->entries;
+    unsigned char *in = NULL, *out = NULL;
+    size_t in_cap = 0, out_cap = 0;
+    int rc = 0;
+    for (HPDF_UINT i = 0; i < entries->count && !rc; i++) {
+        HPDF_XrefEntry e = HPDF_List_ItemAt(entries, i);
+        HPDF_Obj_Header *h = e->obj;
+        if (!h || (h->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT)
+            continue;
+        HPDF_Dict d = e->obj;
+        if (!d->stream || d->stream->type != HPDF_STREAM_MEMORY || d->write_fn ||
+            (d->filter & ~HPDF_STREAM_FILTER_FLATE_DECODE))
+            continue;
+        size_t n = HPDF_Stream_Size(d->stream);
+        if (n + 1 > in_cap || flate_bound(n) > out_cap) {
+            free(in);
+            free(out);
+            in_cap = n + 1;
+            out_cap = flate_bound(n);
+            in = malloc(in_cap);
+            out = malloc(out_cap);
+            if (!in || !out) {
+                rc = pdf_fail(c, "out of memory");
+                break;
+            }
+        }
+        size_t zn = 0;
+        if (mem_stream_copy(d->stream, in, n) < 0 || !(zn = flate_best(in, n, out))) {
+            rc = pdf_fail(c, "cannot compress a stream");
+            break;
+        }
+        d->filter = HPDF_STREAM_FILTER_NONE;
+        /* "/Filter /FlateDecode" costs 21 bytes. */
+        if (zn + 21 < n) {
+            if (pdf_hpdf_failed(c, pdf_stream_set(d, out, zn))) {
+                rc = pdf_check(c, "cannot compress a stream");
+                break;
+            }
+            d->write_fn = write_flate_filter;
+        }
+    }
+    free(in);
+    free(out);
+    return rc;
+}
+
+/* Saves into memory, packs the objects into object streams (pdfpack.h)
+ * and writes the file whole (outfile.h). */
+int pdf_save(struct pdf_ctx *c)
+{
+    HPDF_SaveToStream(c->pdf);
+    if (pdf_check(c, "cannot make the PDF") < 0)
+        return -1;
+    HPDF_Stream st = c->pdf->stream;
+    if (!st || st->type != HPDF_STREAM_MEMORY)
+        return pdf_fail(c, "cannot make the PDF: no memory stream");
+    size_t n = HPDF_Stream_Size(st);
+    unsigned char *classic = malloc(n + 1), *packed = NULL;
+    if (!classic)
+        return pdf_fail(c, "out of memory");
+    char err[256];
+    size_t packed_len = 0;
+    int r = mem_stream_copy(st, classic, n);
+    if (r < 0)
+        pdf_fail(c, "cannot make the PDF: libharu's output is incomplete");
+    else if ((r = pdfpack(classic, n, &packed, &packed_len, err, sizeof err)) < 0)
+        pdf_fail(c, "cannot make the PDF: %s", err);
+    else if ((r = outfile_write(c->path, packed, packed_len, err, sizeof err)) < 0)
+        pdf_fail(c, "%s", err);
+    free(classic);
+    free(packed);
+    return r;
+}
