@@ -1,9 +1,9 @@
 /* pdf_save: the finished document: its streams deflated, saved by
  * libharu into memory, packed into object streams and written whole.
  *
- * A quirk of libharu 2.3 worked around here: HPDF_SaveToFile gives no
- * control over fsync or partial writes, and libharu writes PDF 1.4 with
- * every object on its own: the document is saved to memory, packed into
+ * A quirk of libharu 2.3 worked around here: HPDF_SaveToFile can leave a
+ * partial file behind, and libharu writes PDF 1.4 with every object on its
+ * own: the document is saved to memory, packed into
  * object streams (pdfpack.h) and written whole (outfile.h).
  */
 #include <stdio.h>
