@@ -148,27 +148,25 @@ int pdf_utf8_next(const unsigned char *s, uint32_t *cp)
     return n;
 }
 
-/* Copies s into c->scratch keeping only what libharu's UTF-8 encoder can
- * draw: valid UTF-8, BMP only, no C0 controls. Returns NULL on OOM. */
-char *pdf_clean_text(struct pdf_ctx *c, const char *s)
+char *pdf_clean_text_into(const char *s, char **buf, size_t *cap, int *bad, uint32_t *first_bad)
 {
     size_t len = strlen(s);
-    if (len + 1 > c->scratch_cap) {
-        size_t cap = len + 1 < 256 ? 256 : len + 1;
-        char *p = realloc(c->scratch, cap);
+    if (len + 1 > *cap) {
+        size_t n = len + 1 < 256 ? 256 : len + 1;
+        char *p = realloc(*buf, n);
         if (!p)
             return NULL;
-        c->scratch = p;
-        c->scratch_cap = cap;
+        *buf = p;
+        *cap = n;
     }
     const unsigned char *p = (const unsigned char *)s;
-    char *o = c->scratch;
+    char *o = *buf;
     while (*p) {
         uint32_t cp;
         int n = pdf_utf8_next(p, &cp);
         if (!pdf_drawable(cp)) {
-            if (!c->bad_text++)
-                c->first_bad = cp;
+            if (!(*bad)++)
+                *first_bad = cp;
         } else {
             memcpy(o, p, (size_t)n);
             o += n;
@@ -176,7 +174,12 @@ char *pdf_clean_text(struct pdf_ctx *c, const char *s)
         p += n;
     }
     *o = '\0';
-    return c->scratch;
+    return *buf;
+}
+
+char *pdf_clean_text(struct pdf_ctx *c, const char *s)
+{
+    return pdf_clean_text_into(s, &c->scratch, &c->scratch_cap, &c->bad_text, &c->first_bad);
 }
 
 /* ---- libharu objects ---------------------------------------------------- */
@@ -307,9 +310,8 @@ static int build(struct pdf_ctx *c)
     }
     if (pdf_check(c, "cannot add pages") < 0 || share_resources(c) < 0)
         return -1;
-    for (int i = 0; i < doc->page_count; i++)
-        if (pdf_page_draw(c, i) < 0)
-            return -1;
+    if (pdf_pages_draw(c, c->threads) < 0)
+        return -1;
     if (pdf_links_write(c) < 0 || pdf_outline_write(c) < 0 || pdf_labels_write(c) < 0 ||
         pdf_info_write(c) < 0 || share_media_box(c) < 0 || pdf_streams_deflate(c) < 0)
         return -1;
@@ -324,10 +326,11 @@ static int build(struct pdf_ctx *c)
     return pdf_save(c);
 }
 
-int pdf_write(const struct doc *doc, const struct fontset *fs, const char *path, struct diag *d)
+int pdf_write(const struct doc *doc, const struct fontset *fs, const char *path, int threads, struct diag *d)
 {
     struct pdf_ctx c;
     memset(&c, 0, sizeof c);
+    c.threads = threads;
     c.path = path;
     c.d = d;
     c.doc = doc;
@@ -342,7 +345,6 @@ int pdf_write(const struct doc *doc, const struct fontset *fs, const char *path,
     free(c.images);
     free(c.links);
     free(c.actions);
-    free(c.run);
     free(c.scratch);
     return r < 0 ? -1 : 0;
 }

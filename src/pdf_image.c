@@ -19,7 +19,7 @@
 
 struct pdf_image_slot {
     const char *path;
-    HPDF_Image image;
+    const char *name;   /* in the shared resources ("X1") */
 };
 
 /* strerror is not required to be thread-safe; the XSI strerror_r is. */
@@ -92,11 +92,19 @@ static HPDF_Image load_png(struct pdf_ctx *c, const char *path)
     return image;
 }
 
-HPDF_Image pdf_image_load(struct pdf_ctx *c, const char *path)
+const char *pdf_image_name(const struct pdf_ctx *c, const char *path)
 {
     for (int i = 0; i < c->nimages; i++)
         if (strcmp(c->images[i].path, path) == 0)
-            return c->images[i].image;
+            return c->images[i].name;
+    return NULL;
+}
+
+const char *pdf_image_add(struct pdf_ctx *c, HPDF_Page page, const char *path)
+{
+    const char *known = pdf_image_name(c, path);
+    if (known)
+        return known;
 
     unsigned char magic[8] = {0};
     FILE *f = fopen(path, "rb");
@@ -124,6 +132,11 @@ HPDF_Image pdf_image_load(struct pdf_ctx *c, const char *path)
                  pdf_hpdf_error_text(c->err ? c->err : HPDF_INVALID_IMAGE), (unsigned)c->err);
         return NULL;
     }
+    const char *name = HPDF_Page_GetXObjectName(page, img);
+    if (!name) {
+        pdf_check_or_fail(c, "cannot use image", "cannot use image %s", path);
+        return NULL;
+    }
     if (c->nimages == c->cap_images) {
         int cap = c->cap_images ? c->cap_images * 2 : 8;
         struct pdf_image_slot *p = realloc(c->images, (size_t)cap * sizeof *p);
@@ -134,6 +147,6 @@ HPDF_Image pdf_image_load(struct pdf_ctx *c, const char *path)
         c->images = p;
         c->cap_images = cap;
     }
-    c->images[c->nimages++] = (struct pdf_image_slot){path, img};
-    return img;
+    c->images[c->nimages++] = (struct pdf_image_slot){path, name};
+    return name;
 }

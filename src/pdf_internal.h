@@ -37,6 +37,7 @@ struct font_slot {
     HPDF_Font font;
     struct hb_blob_t *program; /* the font program embedded (FontFile2) */
     int simple;             /* a TrueType font with WinAnsiEncoding, not Type0 */
+    const char *name;       /* in the shared resources ("F1"), once drawn with */
 };
 
 struct pdf_ctx {
@@ -47,6 +48,7 @@ struct pdf_ctx {
     struct diag *d;
     const struct doc *doc;
     const struct fontset *fs;
+    int threads;             /* pages are drawn on up to this many */
     int *face_slot;          /* per face: slot index or -1 */
     struct font_slot *slots;
     int nslots;
@@ -60,8 +62,6 @@ struct pdf_ctx {
     int nactions;
     char *scratch;           /* cleaned UTF-8 text */
     size_t scratch_cap;
-    char *run;               /* text waiting to be drawn */
-    size_t run_len, run_cap;
     int bad_text;            /* characters left out */
     uint32_t first_bad;
 };
@@ -91,8 +91,11 @@ static inline int pdf_drawable(uint32_t cp)
 {
     return cp >= 0x20 && cp < BMP;
 }
-/* s as drawable text only, in c->scratch (overwritten by the next call);
- * what is left out is counted for a warning. NULL on OOM. */
+/* s as drawable text only, in *buf (grown as needed; overwritten by the
+ * next call); what is left out is counted in *bad, the first in
+ * *first_bad, for a warning. NULL on OOM. */
+char *pdf_clean_text_into(const char *s, char **buf, size_t *cap, int *bad, uint32_t *first_bad);
+/* The same, in c->scratch, counted in c. */
 char *pdf_clean_text(struct pdf_ctx *c, const char *s);
 /* libharu's UTF-8 encoder, made on first use; NULL on failure. */
 HPDF_Encoder pdf_utf8_encoder(struct pdf_ctx *c);
@@ -116,14 +119,18 @@ void pdf_fonts_free(struct pdf_ctx *c);
 
 /* ---- pdf_image.c ---- */
 
-/* The image in a PNG or JPEG file, loaded once per document; NULL with an
- * error reported. */
-HPDF_Image pdf_image_load(struct pdf_ctx *c, const char *path);
+/* Loads the image in a PNG or JPEG file (once per document) and names it
+ * in the shared resources; returns its name, or NULL with an error
+ * reported. */
+const char *pdf_image_add(struct pdf_ctx *c, HPDF_Page page, const char *path);
+/* The name of an image pdf_image_add has added (safe from any thread). */
+const char *pdf_image_name(const struct pdf_ctx *c, const char *path);
 
 /* ---- pdf_draw.c ---- */
 
-/* Draws page pi's items into c->pages[pi]; its links go to pdf_link_add. */
-int pdf_page_draw(struct pdf_ctx *c, int pi);
+/* Draws every page's items into its content stream, deflated, on up to
+ * `threads` threads; links go to pdf_link_add. */
+int pdf_pages_draw(struct pdf_ctx *c, int threads);
 
 /* ---- pdf_nav.c ---- */
 
@@ -139,7 +146,10 @@ int pdf_info_write(struct pdf_ctx *c);
 
 /* ---- pdf_save.c ---- */
 
-/* Deflates every stream at zlib's best level (the last step before saving). */
+/* Marks a stream whose data is already deflated (or left as it is). */
+void pdf_stream_deflated(HPDF_Dict dict, int deflated);
+/* Deflates every other stream at zlib's best level (the last step before
+ * saving). */
 int pdf_streams_deflate(struct pdf_ctx *c);
 /* Saves the document, packed, to c->path, atomically. */
 int pdf_save(struct pdf_ctx *c);

@@ -40,6 +40,12 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
     return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
+void pdf_stream_deflated(HPDF_Dict dict, int deflated)
+{
+    dict->filter = HPDF_STREAM_FILTER_NONE;
+    dict->write_fn = deflated ? write_flate_filter : NULL;
+}
+
 /* Deflates every stream at zlib's best level, with a plain /Filter name
  * (libharu uses the default level and a one-name array); one that would
  * not get smaller is left as it is, and JPEG data alone. Measured against

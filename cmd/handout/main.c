@@ -319,7 +319,7 @@ static void build_one(struct batch *b, struct job *j)
             const char *out = arena_printf(a, "%.*s/%s.pdf", (int)n, b->o->output, t.name);
             if (same_file(j->path, out))
                 diag_add(&j->diag, DIAG_ERROR, j->path, 0, 0, "output %s would overwrite the input", out);
-            else if (pdf_write(&doc, b->s->fonts, out, &j->diag) == 0) {
+            else if (pdf_write(&doc, b->s->fonts, out, 1, &j->diag) == 0) { /* topics are the parallel work */
                 j->pages = doc.page_count;
                 j->written = strdup(out);
             }
@@ -458,7 +458,7 @@ static int cmd_booklet(const struct options *o)
             if (status == 0 && interrupted)
                 status = -1;
             if (status == 0)
-                status = pdf_write(&doc, s.fonts, out, &d);
+                status = pdf_write(&doc, s.fonts, out, o->jobs, &d);
             if (status == 0 && !o->quiet)
                 fprintf(stderr, "booklet: %d topics -> %s (%d pages)\n", loaded, out, doc.page_count);
         }

@@ -246,7 +246,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ok) {
         if (G.check_bounds)
             check_bounds(&doc, l, l->large_print);
-        written = pdf_write(&doc, fs, pdf, &d);
+        written = pdf_write(&doc, fs, pdf, 2, &d);
         /* A topic that typesets must be writable: only a broken image may
          * stop pdf_write (set FUZZ_PDF_MAY_FAIL to allow any failure). */
         if (written != 0 && !has_image(data, md_len) && !getenv("FUZZ_PDF_MAY_FAIL")) {

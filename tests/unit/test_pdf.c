@@ -262,7 +262,7 @@ static int teardown(void **state)
 static void write_ok(struct fx *f, const char *path)
 {
     struct diag d = {0};
-    int r = pdf_write(&f->doc, f->fs, path, &d);
+    int r = pdf_write(&f->doc, f->fs, path, 2, &d);
     if (r != 0 || d.count)
         diag_print(&d, stderr);
     assert_int_equal(r, 0);
@@ -356,7 +356,7 @@ static void test_info_and_dates(void **state)
 
     setenv("SOURCE_DATE_EPOCH", "yesterday", 1);
     struct diag d = {0};
-    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, &d), -1);
+    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, 2, &d), -1);
     assert_true(has_message(&d, DIAG_ERROR, "SOURCE_DATE_EPOCH"));
     diag_free(&d);
     unsetenv("SOURCE_DATE_EPOCH");
@@ -369,7 +369,7 @@ static void test_info_and_dates(void **state)
 
     f->doc.info.date = "2024-02-30";
     d = (struct diag){0};
-    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, &d), 0);
+    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, 2, &d), 0);
     assert_true(has_message(&d, DIAG_WARNING, "2024-02-30"));
     diag_free(&d);
     f->doc.info.date = "2024-05-01";
@@ -430,7 +430,7 @@ static void test_unwritable_folder(void **state)
 {
     struct fx *f = *state;
     struct diag d = {0};
-    assert_int_equal(pdf_write(&f->doc, f->fs, "/nonexistent-dir/x.pdf", &d), -1);
+    assert_int_equal(pdf_write(&f->doc, f->fs, "/nonexistent-dir/x.pdf", 2, &d), -1);
     assert_int_equal(d.errors, 1);
     assert_string_equal(d.entries[0].file, "/nonexistent-dir/x.pdf");
     assert_non_null(strstr(d.entries[0].message, "No such file or directory"));
@@ -442,7 +442,7 @@ static void test_unwritable_folder(void **state)
     snprintf(sub, sizeof sub, "%s/adir", f->dir);
     mkdir(sub, 0755);
     d = (struct diag){0};
-    assert_int_equal(pdf_write(&f->doc, f->fs, sub, &d), -1);
+    assert_int_equal(pdf_write(&f->doc, f->fs, sub, 2, &d), -1);
     assert_int_equal(d.errors, 1);
     diag_free(&d);
     rmdir(sub);
@@ -467,7 +467,7 @@ static void test_failed_write_leaves_nothing(void **state)
         struct rlimit rl = {half, half};
         setrlimit(RLIMIT_FSIZE, &rl);
         struct diag d = {0};
-        int r = pdf_write(&f->doc, f->fs, f->path, &d);
+        int r = pdf_write(&f->doc, f->fs, f->path, 2, &d);
         int ok = r == -1 && d.errors == 1 && has_message(&d, DIAG_ERROR, "too large") &&
                  d.entries[d.count - 1].file && !strcmp(d.entries[d.count - 1].file, f->path);
         if (!ok)
@@ -584,7 +584,7 @@ static void test_images(void **state)
     unlink(f->path);
     add_image(f, bad, 50);
     struct diag d = {0};
-    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, &d), -1);
+    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, 2, &d), -1);
     assert_int_equal(d.errors, 1);
     assert_non_null(strstr(d.entries[0].message, bad));
     assert_int_not_equal(access(f->path, F_OK), 0);
@@ -595,12 +595,12 @@ static void test_images(void **state)
     fputs("hello", o);
     fclose(o);
     d = (struct diag){0};
-    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, &d), -1);
+    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, 2, &d), -1);
     assert_true(has_message(&d, DIAG_ERROR, "not a PNG or JPEG"));
     diag_free(&d);
     unlink(bad);
     d = (struct diag){0};
-    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, &d), -1);
+    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, 2, &d), -1);
     assert_true(has_message(&d, DIAG_ERROR, "No such file"));
     diag_free(&d);
     tail->next = NULL;
@@ -618,7 +618,7 @@ static void test_bad_input(void **state)
     it->dest_page = 7;
     page_append(p, it);
     struct diag d = {0};
-    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, &d), -1);
+    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, 2, &d), -1);
     assert_true(has_message(&d, DIAG_ERROR, "link to page 8"));
     diag_free(&d);
     tail->next = NULL;
@@ -627,7 +627,7 @@ static void test_bad_input(void **state)
     it = add_text(f, p, FACE_ATKINSON, 50, 50, 12, "x");
     it->face = 5;
     d = (struct diag){0};
-    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, &d), -1);
+    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, 2, &d), -1);
     assert_true(has_message(&d, DIAG_ERROR, "face 5"));
     diag_free(&d);
     tail->next = NULL;
@@ -638,7 +638,7 @@ static void test_bad_input(void **state)
      * byte: written anyway, with warnings. */
     add_text(f, p, FACE_ATKINSON, 50, 50, 12, "Ωμέγα \xF0\x9F\x98\x80 \xFF ok");
     d = (struct diag){0};
-    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, &d), 0);
+    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, 2, &d), 0);
     assert_true(has_message(&d, DIAG_WARNING, "no glyph for U+03AD"));
     assert_true(has_message(&d, DIAG_WARNING, "U+1F600"));
     diag_free(&d);
@@ -647,7 +647,7 @@ static void test_bad_input(void **state)
 
     struct doc empty = {0};
     d = (struct diag){0};
-    assert_int_equal(pdf_write(&empty, f->fs, f->path, &d), -1);
+    assert_int_equal(pdf_write(&empty, f->fs, f->path, 2, &d), -1);
     assert_true(has_message(&d, DIAG_ERROR, "no pages"));
     diag_free(&d);
 }
@@ -678,7 +678,7 @@ static void test_same_font_name_twice(void **state)
     add_text(f, &pg, 0, 20, 200, 12, "alpha beta");
     add_text(f, &pg, 1, 20, 180, 12, "gamma zulu");
     f->fs = keep;
-    assert_int_equal(pdf_write(&doc, fs, f->path, &d), 0);
+    assert_int_equal(pdf_write(&doc, fs, f->path, 2, &d), 0);
     assert_int_equal(d.count, 0);
     char *t = run("pdftotext '%s' -", f->path);
     assert_non_null(strstr(t, "alpha beta"));
@@ -704,7 +704,7 @@ static void test_no_text(void **state)
     page_append(&pg, it);
     struct doc doc = {.pages = &pg, .page_count = 1};
     struct diag d = {0};
-    assert_int_equal(pdf_write(&doc, f->fs, f->path, &d), 0);
+    assert_int_equal(pdf_write(&doc, f->fs, f->path, 2, &d), 0);
     assert_int_equal(d.count, 0);
     char *t = run("pdffonts '%s' | wc -l; qpdf --check '%s' >/dev/null && echo valid", f->path, f->path);
     assert_string_equal(t, "2\nvalid\n");
@@ -723,7 +723,7 @@ static void test_simple_fonts(void **state)
     add_text(f, &pg, FACE_ATKINSON, 20, 250, 12, "It’s “fine” – café • 5\u00A0mg");
     add_text(f, &pg, FACE_DEJAVU, 20, 230, 12, "Crème brûlée (1/2) \\ 100% <x> [y] {z} #w");
     struct diag d = {0};
-    assert_int_equal(pdf_write(&doc, f->fs, f->path, &d), 0);
+    assert_int_equal(pdf_write(&doc, f->fs, f->path, 2, &d), 0);
     assert_int_equal(d.count, 0);
     char *t = run("pdffonts '%s'", f->path);
     int simple = 0;
@@ -771,7 +771,7 @@ static void test_glyphs_where_layout_put_them(void **state)
         x += it->w;
     }
     struct diag d = {0};
-    assert_int_equal(pdf_write(&doc, f->fs, f->path, &d), 0);
+    assert_int_equal(pdf_write(&doc, f->fs, f->path, 2, &d), 0);
     char *t = run("mutool trace '%s' | grep '<g '", f->path);
     char *line = strtok(t, "\n");
     int glyphs = 0;
@@ -839,7 +839,7 @@ static void test_links_merged(void **state)
     }
     add_text(f, &pg, FACE_ATKINSON, 20, 203, 12, "Visit the NHS website");
     struct diag d = {0};
-    assert_int_equal(pdf_write(&doc, f->fs, f->path, &d), 0);
+    assert_int_equal(pdf_write(&doc, f->fs, f->path, 2, &d), 0);
     char *t = run("mutool show '%s' pages/1/Annots | grep -o ' 0 R' | wc -l", f->path);
     assert_int_equal(atoi(t), 6);
     free(t);
@@ -875,7 +875,7 @@ static void test_composite_glyph_last(void **state)
         struct doc doc = {.pages = &pg, .page_count = 1, .info = {.title = "t"}};
         add_text(f, &pg, FACE_DEJAVU, 20, 250, 12, texts[i]);
         struct diag d = {0};
-        int r = pdf_write(&doc, f->fs, f->path, &d);
+        int r = pdf_write(&doc, f->fs, f->path, 2, &d);
         if (r != 0 || d.count) {
             diag_print(&d, stderr);
             fail_msg("\"%s\" in DejaVu Sans: not written", texts[i]);
@@ -901,7 +901,7 @@ static void *write_job(void *arg)
 {
     struct job *j = arg;
     struct diag d = {0};
-    j->result = pdf_write(&j->f->doc, j->f->fs, j->path, &d);
+    j->result = pdf_write(&j->f->doc, j->f->fs, j->path, 2, &d);
     if (d.count)
         j->result = -2;
     diag_free(&d);
