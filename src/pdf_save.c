@@ -118,7 +118,7 @@ int pdf_save(struct pdf_ctx *c)
     int r = mem_stream_copy(st, classic, n);
     if (r < 0)
         pdf_fail(c, "cannot make the PDF: libharu's output is incomplete");
-    else if ((r = pdfpack(classic, n, &packed, &packed_len, err, sizeof err)) < 0)
+    else if ((r = pdfpack(classic, n, c->threads, &packed, &packed_len, err, sizeof err)) < 0)
         pdf_fail(c, "cannot make the PDF: %s", err);
     else if ((r = outfile_write(c->path, packed, packed_len, err, sizeof err)) < 0)
         pdf_fail(c, "%s", err);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "flate.h"
+#include "parallel.h"
 
 enum {
     PER_STREAM = 200,   /* objects an object stream holds (qpdf: 100) */
@@ -343,27 +344,39 @@ static void put_be(unsigned char *p, uint64_t v, int width)
         p[b] = (unsigned char)v;
 }
 
-/* "N 0 obj <<dict /Length L>> stream ... endstream endobj", deflated. */
-static void put_stream(struct buf *out, uint32_t num, const char *dict, const struct buf *data)
+/* A stream object to be written: its dictionary and data, deflated. */
+struct made_stream {
+    char dict[512];
+    struct buf data;
+    unsigned char *z;
+    size_t zn;
+};
+
+static void deflate_one(void *ctx, int i)
 {
-    unsigned char *z = malloc(flate_bound(data->len));
-    size_t zn = z ? flate_best(data->p, data->len, z) : 0;
-    if (!zn) {
-        out->oom = 1;
-    } else {
-        putf(out, "%u 0 obj\n<<%s/Filter/FlateDecode/Length %zu>>\nstream\n", num, dict, zn);
-        put(out, z, zn);
-        putf(out, "\nendstream\nendobj\n");
-    }
-    free(z);
+    struct made_stream *m = (struct made_stream *)ctx + i;
+    m->z = malloc(flate_bound(m->data.len));
+    m->zn = m->z ? flate_best(m->data.p, m->data.len, m->z) : 0;
 }
 
-/* Packs objects [from, to) of `packed` (their numbers) into object stream
- * `num`. */
-static void put_object_stream(struct pack *k, struct buf *out, uint32_t num, struct obj *objs,
-                              const uint32_t *packed, uint32_t from, uint32_t to)
+/* "N 0 obj <<dict /Length L>> stream ... endstream endobj". */
+static void put_stream(struct buf *out, uint32_t num, const struct made_stream *m)
 {
-    struct buf head = {0}, body = {0}, all = {0};
+    if (!m->zn) {
+        out->oom = 1;
+        return;
+    }
+    putf(out, "%u 0 obj\n<<%s/Filter/FlateDecode/Length %zu>>\nstream\n", num, m->dict, m->zn);
+    put(out, m->z, m->zn);
+    putf(out, "\nendstream\nendobj\n");
+}
+
+/* The data of object stream `num`: objects [from, to) of `packed` (their
+ * numbers), which it records in their entries. */
+static void make_object_stream(struct pack *k, struct made_stream *m, uint32_t num, struct obj *objs,
+                               const uint32_t *packed, uint32_t from, uint32_t to)
+{
+    struct buf head = {0}, body = {0};
     for (uint32_t a = from; a < to; a++) {
         struct obj *o = &objs[packed[a]];
         o->stream = num;
@@ -372,17 +385,12 @@ static void put_object_stream(struct pack *k, struct buf *out, uint32_t num, str
         put(&body, k->s + o->body, o->body_end - o->body);
         put(&body, "\n", 1);
     }
-    put(&all, head.p, head.len);
-    put(&all, body.p, body.len);
-    char dict[96];
-    snprintf(dict, sizeof dict, "/Type/ObjStm/N %u/First %zu", to - from, head.len);
-    if (head.oom || body.oom || all.oom)
-        out->oom = 1;
-    else
-        put_stream(out, num, dict, &all);
+    put(&m->data, head.p, head.len);
+    put(&m->data, body.p, body.len);
+    m->data.oom |= head.oom || body.oom;
+    snprintf(m->dict, sizeof m->dict, "/Type/ObjStm/N %u/First %zu", to - from, head.len);
     free(head.p);
     free(body.p);
-    free(all.p);
 }
 
 /* The xref stream, with the PNG Up predictor: consecutive entries differ
@@ -427,17 +435,23 @@ static void put_xref_stream(struct pack *k, struct buf *out, const struct obj *o
         n += snprintf(dict + n, sizeof dict - (size_t)n, "/Info %.*s", (int)t->info.len, (const char *)k->s + t->info.at);
     if (t->id.len && n > 0 && (size_t)n < sizeof dict)
         n += snprintf(dict + n, sizeof dict - (size_t)n, "/ID%.*s", (int)t->id.len, (const char *)k->s + t->id.at);
-    if (data.oom || n < 0 || (size_t)n >= sizeof dict)
+    struct made_stream m = {.data = data};
+    if (data.oom || n < 0 || (size_t)n >= sizeof dict) {
         out->oom = 1;
-    else
-        put_stream(out, self, dict, &data);
+    } else {
+        memcpy(m.dict, dict, (size_t)n + 1);
+        deflate_one(&m, 0);
+        put_stream(out, self, &m);
+    }
+    free(m.z);
     putf(out, "startxref\n%zu\n%%%%EOF\n", self_off);
     free(prev);
     free(cur);
     free(data.p);
 }
 
-int pdfpack(const unsigned char *in, size_t n, unsigned char **out_p, size_t *out_len, char *err, size_t errlen)
+int pdfpack(const unsigned char *in, size_t n, int threads, unsigned char **out_p, size_t *out_len, char *err,
+            size_t errlen)
 {
     struct pack k = {in, n, err, errlen};
     *out_p = NULL;
@@ -456,6 +470,8 @@ int pdfpack(const unsigned char *in, size_t n, unsigned char **out_p, size_t *ou
     struct obj *objs = NULL;
     uint32_t count = 0, *order = NULL, *packed = NULL;
     size_t *stm_off = NULL;
+    struct made_stream *stms = NULL;
+    uint32_t npacked = 0, nstm = 0;
     struct trailer t;
     struct buf out = {0};
     int rc = -1;
@@ -474,7 +490,6 @@ int pdfpack(const unsigned char *in, size_t n, unsigned char **out_p, size_t *ou
     /* Streams (and the rare object of another generation) as they are,
      * in their order; then the object streams; then the xref stream. */
     put(&out, "%PDF-1.5\n%\xb7\xbe\xad\xaa\n", 15);
-    uint32_t npacked = 0;
     for (long a = 0; a < used; a++) {
         struct obj *o = &objs[order[a]];
         if (o->packed) {
@@ -484,16 +499,22 @@ int pdfpack(const unsigned char *in, size_t n, unsigned char **out_p, size_t *ou
         o->new_off = out.len;
         put(&out, in + o->off, o->end - o->off);
     }
-    uint32_t nstm = (npacked + PER_STREAM - 1) / PER_STREAM;
+    nstm = (npacked + PER_STREAM - 1) / PER_STREAM;
     stm_off = malloc((nstm + 1) * sizeof *stm_off);
-    if (!stm_off) {
+    stms = calloc(nstm + 1, sizeof *stms);
+    if (!stm_off || !stms) {
         failf(&k, "out of memory");
         goto done;
     }
     for (uint32_t s = 0; s < nstm; s++) {
-        stm_off[s] = out.len;
         uint32_t from = s * PER_STREAM, to = from + PER_STREAM < npacked ? from + PER_STREAM : npacked;
-        put_object_stream(&k, &out, count + s, objs, packed, from, to);
+        make_object_stream(&k, &stms[s], count + s, objs, packed, from, to);
+        out.oom |= stms[s].data.oom;
+    }
+    parallel_for((int)nstm, threads, deflate_one, stms);
+    for (uint32_t s = 0; s < nstm; s++) {
+        stm_off[s] = out.len;
+        put_stream(&out, count + s, &stms[s]);
     }
     put_xref_stream(&k, &out, objs, count, stm_off, nstm, &t);
     if (out.oom) {
@@ -510,5 +531,10 @@ done:
     free(order);
     free(packed);
     free(stm_off);
+    for (uint32_t s = 0; stms && s < nstm; s++) {
+        free(stms[s].data.p);
+        free(stms[s].z);
+    }
+    free(stms);
     return rc;
 }

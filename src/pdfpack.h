@@ -8,8 +8,10 @@
 #define HANDOUT_PDFPACK_H
 #include <stddef.h>
 
-/* Packs in[0..n). On success returns 0 and a malloc'd result in *out,
- * *out_len; on input it cannot read returns -1 with a reason in err. */
-int pdfpack(const unsigned char *in, size_t n, unsigned char **out, size_t *out_len, char *err, size_t errlen);
+/* Packs in[0..n), deflating on up to `threads` threads. On success
+ * returns 0 and a malloc'd result in *out, *out_len; on input it cannot
+ * read returns -1 with a reason in err. */
+int pdfpack(const unsigned char *in, size_t n, int threads, unsigned char **out, size_t *out_len, char *err,
+            size_t errlen);
 
 #endif

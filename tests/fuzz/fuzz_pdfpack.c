@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned char *out = NULL;
     size_t len = 0;
     char err[256] = "";
-    if (pdfpack(data, size, &out, &len, err, sizeof err) != 0) {
+    if (pdfpack(data, size, 1, &out, &len, err, sizeof err) != 0) {
         if (!*err || out) {
             fprintf(stderr, "fuzz_pdfpack: a refusal without a reason, or with output\n");
             abort();

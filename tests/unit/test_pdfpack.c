@@ -132,7 +132,7 @@ static void test_packed_objects_read_back(void **state)
     unsigned char *out = NULL;
     size_t out_len = 0;
     char err[128] = "";
-    assert_int_equal(pdfpack((unsigned char *)in.p, in.len, &out, &out_len, err, sizeof err), 0);
+    assert_int_equal(pdfpack((unsigned char *)in.p, in.len, 2, &out, &out_len, err, sizeof err), 0);
     char *pdf = malloc(out_len + 1);
     memcpy(pdf, out, out_len);
     pdf[out_len] = 0;
@@ -228,7 +228,7 @@ static void test_id_is_kept(void **state)
     unsigned char *out = NULL;
     size_t n = 0;
     char err[128];
-    assert_int_equal(pdfpack((unsigned char *)in.p, in.len, &out, &n, err, sizeof err), 0);
+    assert_int_equal(pdfpack((unsigned char *)in.p, in.len, 2, &out, &n, err, sizeof err), 0);
     assert_non_null(find(out, n, "/ID[<0123> <4567>]", 18));
     free(out);
     free(in.p);
@@ -239,7 +239,7 @@ static void expect_refusal(const char *in, size_t n, const char *why)
     unsigned char *out = (unsigned char *)"untouched";
     size_t len = 7;
     char err[128] = "";
-    assert_int_equal(pdfpack((const unsigned char *)in, n, &out, &len, err, sizeof err), -1);
+    assert_int_equal(pdfpack((const unsigned char *)in, n, 2, &out, &len, err, sizeof err), -1);
     assert_null(out);
     assert_int_equal(len, 0);
     if (!strstr(err, why))
