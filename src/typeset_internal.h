@@ -59,6 +59,10 @@ struct ts {
     int skipped;                /* containers not pushed: the stack was full */
     double min_size;            /* no text smaller (large print: 16 pt) */
     struct hyphenate *hyph;     /* NULL: no hyphenation */
+    /* ts_face_for's answer for each ASCII character in each face, + 2
+     * (0: not asked yet): most text is ASCII, and the lookup through the
+     * fallback faces cost more than the rest of placing a character. */
+    signed char ascii_face[LAYOUT_FACE_COUNT][128];
 };
 
 /* The height of the body frame, in pt. */
@@ -78,9 +82,34 @@ static inline double ts_px_to_pt(int px)
 double ts_width(struct ts *ts, int face, const char *s, int len, double size);
 int ts_face_of(const struct istyle *st);
 struct istyle ts_style_of(struct ts *ts, enum layout_element el);
-uint32_t ts_utf8_next(const char **p, const char *end);
 /* The face that has cp: the given one, then the fallbacks; -1 for none. */
-int ts_face_for(struct ts *ts, int face, uint32_t cp);
+int ts_face_lookup(struct ts *ts, int face, uint32_t cp);
+
+/* Inline, as both run for every character of the text. */
+static inline uint32_t ts_utf8_next(const char **p, const char *end)
+{
+    const unsigned char *s = (const unsigned char *)*p;
+    uint32_t cp = *s++;
+    if (cp >= 0x80) {
+        int extra = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : 1;
+        cp &= 0x3F >> extra;
+        while (extra-- && (const char *)s < end)
+            cp = (cp << 6) | (*s++ & 0x3F);
+    }
+    *p = (const char *)s;
+    return cp;
+}
+
+/* ts_face_lookup, remembered for ASCII. */
+static inline int ts_face_for(struct ts *ts, int face, uint32_t cp)
+{
+    if (cp >= 128)
+        return ts_face_lookup(ts, face, cp);
+    signed char *known = &ts->ascii_face[face][cp];
+    if (!*known)
+        *known = (signed char)(ts_face_lookup(ts, face, cp) + 2);
+    return *known - 2;
+}
 /* Warns once per code point that no font has it. */
 void ts_warn_missing(struct ts *ts, uint32_t cp);
 
