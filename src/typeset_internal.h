@@ -35,6 +35,21 @@ struct container {
 
 enum { MAX_CONTAINERS = 64, MAX_DEPTH = 200 };
 
+struct frag;
+
+/* The arrays a paragraph grows (see struct para), kept from one paragraph
+ * to the next: growing new ones for each of thousands of paragraphs cost
+ * more in malloc, realloc and free than setting a short one. */
+struct para_arrays {
+    struct frag *frags;
+    int fcap;
+    struct lb_item *items;
+    int *item_frag;
+    int icap;
+    char *run_buf;
+    size_t run_cap;
+};
+
 struct ts {
     const struct topic *topic;
     const struct layout *l;
@@ -63,6 +78,7 @@ struct ts {
      * (0: not asked yet): most text is ASCII, and the lookup through the
      * fallback faces cost more than the rest of placing a character. */
     signed char ascii_face[LAYOUT_FACE_COUNT][128];
+    struct para_arrays spare;   /* for the next paragraph; freed by ts_done */
 };
 
 /* The height of the body frame, in pt. */
@@ -140,8 +156,6 @@ void ts_pop_container(struct ts *ts, double saved_x, double saved_w);
 
 /* ---- typeset_para.c: words -> break points -> line slabs ------------- */
 
-struct frag;
-
 /* A paragraph being collected: styled fragments grouped into line-breaking
  * items, then set as line slabs by ts_para_set. */
 struct para {
@@ -161,8 +175,13 @@ struct para {
     size_t run_len, run_cap;
 };
 
+/* Starts a paragraph with the arrays the last one freed, if any. */
 void ts_para_init(struct para *p, struct ts *ts, double width);
+/* Keeps the paragraph's arrays for the next one (or frees them, when one
+ * is kept already). */
 void ts_para_free(struct para *p);
+/* Frees what ts keeps between paragraphs: call when done with ts. */
+void ts_done(struct ts *ts);
 /* Adds text in a style, choosing a face per character, splitting words at spaces. */
 void ts_para_text(struct para *p, const struct istyle *st, const char *text, size_t len);
 /* A breakable space (the character at `at`) in a style. */
