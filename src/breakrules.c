@@ -12,38 +12,59 @@ struct br_word {
     bool clause; /* a trailing , ; : ! ? or ellipsis was removed */
 };
 
-static const char *const br_open[] = {
-    "(", "[", "{", "\"", "'", "\xE2\x80\x9C" /* “ */, "\xE2\x80\x98" /* ‘ */,
-    "\xE2\x80\x9E" /* „ */, "\xC2\xAB" /* « */, "\xC2\xBF" /* ¿ */, "\xC2\xA1" /* ¡ */, NULL
+/* A literal with its length, counted by the compiler: the lists below are
+ * searched for tens of thousands of word pairs, and measuring every entry
+ * each time (strlen) was most of the work. */
+struct br_lit {
+    const char *s;
+    size_t len;
 };
-static const char *const br_close[] = {
-    ")", "]", "}", "\"", "'", "\xE2\x80\x9D" /* ” */, "\xE2\x80\x99" /* ’ */,
-    "\xC2\xBB" /* » */, NULL
+#define BR(lit) { lit, sizeof lit - 1 }
+
+static const struct br_lit br_open[] = {
+    BR("("), BR("["), BR("{"), BR("\""), BR("'"), BR("\xE2\x80\x9C") /* “ */,
+    BR("\xE2\x80\x98") /* ‘ */, BR("\xE2\x80\x9E") /* „ */, BR("\xC2\xAB") /* « */,
+    BR("\xC2\xBF") /* ¿ */, BR("\xC2\xA1") /* ¡ */, { NULL, 0 }
 };
-static const char *const br_clause[] = {
-    ",", ";", ":", "!", "?", "\xE2\x80\xA6" /* … */, NULL
+static const struct br_lit br_close[] = {
+    BR(")"), BR("]"), BR("}"), BR("\""), BR("'"), BR("\xE2\x80\x9D") /* ” */,
+    BR("\xE2\x80\x99") /* ’ */, BR("\xC2\xBB") /* » */, { NULL, 0 }
+};
+static const struct br_lit br_clause[] = {
+    BR(","), BR(";"), BR(":"), BR("!"), BR("?"), BR("\xE2\x80\xA6") /* … */, { NULL, 0 }
 };
 
-/* Length of the list entry that s starts with (ends with, when at_end). */
-static size_t br_affix(const char *s, size_t len, const char *const *list, bool at_end)
+/* Length of the list entry that s starts with (ends with, when at_end).
+ * Comparing one byte first turns away nearly every entry without memcmp. */
+static size_t br_affix(const char *s, size_t len, const struct br_lit *list, bool at_end)
 {
-    for (int i = 0; list[i]; i++) {
-        size_t n = strlen(list[i]);
-        if (n <= len && memcmp(at_end ? s + len - n : s, list[i], n) == 0)
+    for (int i = 0; list[i].s; i++) {
+        size_t n = list[i].len;
+        if (n > len)
+            continue;
+        const char *at = at_end ? s + len - n : s;
+        if (at[0] == list[i].s[0] && memcmp(at, list[i].s, n) == 0)
             return n;
     }
     return 0;
 }
 
+static bool br_alnum(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* No affix starts or ends with a letter or digit, so most words need no
+ * look through the lists at either end. */
 static struct br_word br_core(const char *s, size_t len)
 {
     struct br_word w = { s, s ? len : 0, false, false, false };
-    for (size_t n; w.len && (n = br_affix(w.s, w.len, br_open, false));) {
+    for (size_t n; w.len && !br_alnum(w.s[0]) && (n = br_affix(w.s, w.len, br_open, false));) {
         w.paren |= w.s[0] == '(';
         w.s += n;
         w.len -= n;
     }
-    for (size_t n; w.len;) {
+    for (size_t n; w.len && !br_alnum(w.s[w.len - 1]);) {
         if ((n = br_affix(w.s, w.len, br_clause, true)))
             w.clause = true;
         else if (w.s[w.len - 1] == '.')
@@ -55,16 +76,20 @@ static struct br_word br_core(const char *s, size_t len)
     return w;
 }
 
-static bool br_is(const struct br_word *w, const char *lit)
+/* The length and first byte turn away nearly every entry before memcmp. */
+static bool br_eq(const struct br_word *w, const struct br_lit *lit)
 {
-    size_t n = strlen(lit);
-    return w->len == n && memcmp(w->s, lit, n) == 0;
+    return w->len == lit->len && w->len && w->s[0] == lit->s[0] &&
+           memcmp(w->s, lit->s, w->len) == 0;
 }
 
-static bool br_in(const struct br_word *w, const char *const *list)
+/* Equal to a string literal. */
+#define br_is(w, lit) br_eq((w), &(const struct br_lit)BR(lit))
+
+static bool br_in(const struct br_word *w, const struct br_lit *list)
 {
-    for (int i = 0; list[i]; i++)
-        if (br_is(w, list[i]))
+    for (int i = 0; list[i].s; i++)
+        if (br_eq(w, &list[i]))
             return true;
     return false;
 }
@@ -81,13 +106,12 @@ static char br_lower(char c)
 
 /* Equal to a lower-case name when capitalised ("March") or in capitals
  * ("MARCH"); never in lower case, as "may" is not a month. */
-static bool br_is_name(const struct br_word *w, const char *lower)
+static bool br_is_name(const struct br_word *w, const struct br_lit *lower)
 {
-    size_t n = strlen(lower);
-    if (w->len != n || w->s[0] < 'A' || w->s[0] > 'Z')
+    if (w->len != lower->len || w->s[0] < 'A' || w->s[0] > 'Z')
         return false;
-    for (size_t i = 0; i < n; i++)
-        if (br_lower(w->s[i]) != lower[i])
+    for (size_t i = 0; i < w->len; i++)
+        if (br_lower(w->s[i]) != lower->s[i])
             return false;
     return true;
 }
@@ -95,35 +119,41 @@ static bool br_is_name(const struct br_word *w, const char *lower)
 /* --- number + unit ------------------------------------------------------ */
 
 /* Case matters: "L" is litres, "l" too, but "MG" is not a unit anyone types. */
-static const char *const br_units[] = {
+static const struct br_lit br_units[] = {
     /* mass */
-    "mg", "g", "kg", "mcg", "\xC2\xB5g", "\xCE\xBCg" /* µg μg */, "ng", "microgram", "micrograms",
-    "milligram", "milligrams", "gram", "grams", "kilogram", "kilograms", "kilo", "kilos",
+    BR("mg"), BR("g"), BR("kg"), BR("mcg"), BR("\xC2\xB5g"), BR("\xCE\xBCg") /* µg μg */, BR("ng"),
+    BR("microgram"), BR("micrograms"), BR("milligram"), BR("milligrams"), BR("gram"), BR("grams"),
+    BR("kilogram"), BR("kilograms"), BR("kilo"), BR("kilos"),
     /* volume */
-    "mL", "ml", "L", "l", "dL", "dl", "cL", "cl", "\xC2\xB5L", "\xCE\xBCL", "\xC2\xB5l", "\xCE\xBCl",
-    "litre", "litres", "liter", "liters", "millilitre", "millilitres", "milliliter", "milliliters",
+    BR("mL"), BR("ml"), BR("L"), BR("l"), BR("dL"), BR("dl"), BR("cL"), BR("cl"), BR("\xC2\xB5L"),
+    BR("\xCE\xBCL"), BR("\xC2\xB5l"), BR("\xCE\xBCl"), BR("litre"), BR("litres"), BR("liter"),
+    BR("liters"), BR("millilitre"), BR("millilitres"), BR("milliliter"), BR("milliliters"),
     /* amount */
-    "mmol", "mol", "nmol", "\xC2\xB5mol", "\xCE\xBCmol", "mEq", "IU", "units", "unit",
-    "%", "percent",
+    BR("mmol"), BR("mol"), BR("nmol"), BR("\xC2\xB5mol"), BR("\xCE\xBCmol"), BR("mEq"), BR("IU"),
+    BR("units"), BR("unit"), BR("%"), BR("percent"),
     /* temperature */
-    "\xC2\xB0" "C", "\xC2\xB0" "F", "\xC2\xB0", "\xE2\x84\x83" /* ℃ */, "\xE2\x84\x89" /* ℉ */,
-    "degrees",
+    BR("\xC2\xB0" "C"), BR("\xC2\xB0" "F"), BR("\xC2\xB0"), BR("\xE2\x84\x83") /* ℃ */,
+    BR("\xE2\x84\x89") /* ℉ */, BR("degrees"),
     /* length and area */
-    "mm", "cm", "m", "km", "in", "ft", "inch", "inches", "metre", "metres", "meter", "meters",
-    "m\xC2\xB2", "cm\xC2\xB2" /* m² cm² */,
+    BR("mm"), BR("cm"), BR("m"), BR("km"), BR("in"), BR("ft"), BR("inch"), BR("inches"),
+    BR("metre"), BR("metres"), BR("meter"), BR("meters"),
+    BR("m\xC2\xB2"), BR("cm\xC2\xB2") /* m² cm² */,
     /* energy, pressure, rate */
-    "kcal", "cal", "kJ", "calories", "mmHg", "kPa", "bpm",
+    BR("kcal"), BR("cal"), BR("kJ"), BR("calories"), BR("mmHg"), BR("kPa"), BR("bpm"),
     /* time */
-    "hours", "hour", "hrs", "hr", "h", "minutes", "minute", "mins", "min", "seconds", "second",
-    "secs", "sec", "s", "days", "day", "weeks", "week", "wks", "months", "month", "years",
-    "year", "yrs", "yr", "am", "pm", "a.m", "p.m", "AM", "PM", "A.M", "P.M", "o'clock",
-    "o\xE2\x80\x99" "clock",
+    BR("hours"), BR("hour"), BR("hrs"), BR("hr"), BR("h"), BR("minutes"), BR("minute"), BR("mins"),
+    BR("min"), BR("seconds"), BR("second"), BR("secs"), BR("sec"), BR("s"), BR("days"), BR("day"),
+    BR("weeks"), BR("week"), BR("wks"), BR("months"), BR("month"), BR("years"), BR("year"),
+    BR("yrs"), BR("yr"), BR("am"), BR("pm"), BR("a.m"), BR("p.m"), BR("AM"), BR("PM"), BR("A.M"),
+    BR("P.M"), BR("o'clock"), BR("o\xE2\x80\x99" "clock"),
     /* doses */
-    "tablets", "tablet", "capsules", "capsule", "caplets", "caplet", "pills", "pill", "drops",
-    "drop", "puffs", "puff", "sachets", "sachet", "doses", "dose", "sprays", "spray", "patches",
-    "patch", "injections", "injection", "teaspoons", "teaspoon", "tsp", "tablespoons",
-    "tablespoon", "tbsp", "spoonfuls", "spoonful", "times", "x", "\xC3\x97" /* × */,
-    NULL
+    BR("tablets"), BR("tablet"), BR("capsules"), BR("capsule"), BR("caplets"), BR("caplet"),
+    BR("pills"), BR("pill"), BR("drops"), BR("drop"), BR("puffs"), BR("puff"), BR("sachets"),
+    BR("sachet"), BR("doses"), BR("dose"), BR("sprays"), BR("spray"), BR("patches"), BR("patch"),
+    BR("injections"), BR("injection"), BR("teaspoons"), BR("teaspoon"), BR("tsp"),
+    BR("tablespoons"), BR("tablespoon"), BR("tbsp"), BR("spoonfuls"), BR("spoonful"), BR("times"),
+    BR("x"), BR("\xC3\x97") /* × */,
+    { NULL, 0 }
 };
 
 /* "mg", or units joined by slashes: "mg/kg", "mmol/L", "mg/kg/day". */
@@ -131,6 +161,8 @@ static bool br_is_unit(const struct br_word *w)
 {
     if (br_in(w, br_units))
         return true;
+    if (!memchr(w->s, '/', w->len))
+        return false; /* not a compound: spare looking up the same word again */
     const char *end = w->s + w->len;
     struct br_word part = { w->s, 0, false, false, false };
     bool slash = false;
@@ -150,18 +182,20 @@ static bool br_is_unit(const struct br_word *w)
 /* Ends in a digit or a vulgar fraction: "30", "2.5", "1,000", "5–10", "≥38", "1½". */
 static bool br_ends_numeric(const struct br_word *w)
 {
-    static const char *const fractions[] = {
-        "\xC2\xBC", "\xC2\xBD", "\xC2\xBE", /* ¼ ½ ¾ */
-        "\xE2\x85\x93", "\xE2\x85\x94", "\xE2\x85\x9B", /* ⅓ ⅔ ⅛ */ NULL
+    static const struct br_lit fractions[] = {
+        BR("\xC2\xBC"), BR("\xC2\xBD"), BR("\xC2\xBE"), /* ¼ ½ ¾ */ BR("\xE2\x85\x93"),
+        BR("\xE2\x85\x94"), BR("\xE2\x85\x9B"), /* ⅓ ⅔ ⅛ */ { NULL, 0 }
     };
     return w->len && (br_digit(w->s[w->len - 1]) || br_affix(w->s, w->len, fractions, true));
 }
 
-static bool br_ends_with(const struct br_word *w, const char *lit)
+static bool br_ends_in(const struct br_word *w, const struct br_lit *lit)
 {
-    size_t n = strlen(lit);
-    return w->len >= n && memcmp(w->s + w->len - n, lit, n) == 0;
+    return w->len >= lit->len && memcmp(w->s + w->len - lit->len, lit->s, lit->len) == 0;
 }
+
+/* Ends in a string literal. */
+#define br_ends_with(w, lit) br_ends_in((w), &(const struct br_lit)BR(lit))
 
 static bool br_number_unit(const struct br_word *l, const struct br_word *r)
 {
@@ -211,29 +245,34 @@ static bool br_phone(const struct br_word *l, const struct br_word *r)
 
 /* --- dates -------------------------------------------------------------- */
 
-static const char *const br_months_full[] = {
-    "january", "february", "march", "april", "may", "june", "july", "august",
-    "september", "october", "november", "december", NULL
+static const struct br_lit br_months_full[] = {
+    BR("january"), BR("february"), BR("march"), BR("april"), BR("may"), BR("june"), BR("july"),
+    BR("august"), BR("september"), BR("october"), BR("november"), BR("december"), { NULL, 0 }
 };
-static const char *const br_months_short[] = {
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", NULL
+static const struct br_lit br_months_short[] = {
+    BR("jan"), BR("feb"), BR("mar"), BR("apr"), BR("jun"), BR("jul"), BR("aug"), BR("sep"),
+    BR("sept"), BR("oct"), BR("nov"), BR("dec"), { NULL, 0 }
 };
-static const char *const br_days_full[] = {
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", NULL
+static const struct br_lit br_days_full[] = {
+    BR("monday"), BR("tuesday"), BR("wednesday"), BR("thursday"), BR("friday"), BR("saturday"),
+    BR("sunday"), { NULL, 0 }
 };
-static const char *const br_days_short[] = {
-    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", NULL
+static const struct br_lit br_days_short[] = {
+    BR("mon"), BR("tue"), BR("tues"), BR("wed"), BR("thu"), BR("thur"), BR("thurs"), BR("fri"),
+    BR("sat"), BR("sun"), { NULL, 0 }
 };
 
 /* Matches a capitalised name; an abbreviation may keep its full stop
  * ("Sept."), a full name may not ("in March. 2026 was ..."). */
-static bool br_named(const struct br_word *w, const char *const *full, const char *const *abbr)
+static bool br_named(const struct br_word *w, const struct br_lit *full, const struct br_lit *abbr)
 {
-    for (int i = 0; abbr[i]; i++)
-        if (br_is_name(w, abbr[i]))
+    if (!w->len || w->s[0] < 'A' || w->s[0] > 'Z')
+        return false; /* most words: no need to look through the lists */
+    for (int i = 0; abbr[i].s; i++)
+        if (br_is_name(w, &abbr[i]))
             return true;
-    for (int i = 0; full[i] && !w->dot; i++)
-        if (br_is_name(w, full[i]))
+    for (int i = 0; full[i].s && !w->dot; i++)
+        if (br_is_name(w, &full[i]))
             return true;
     return false;
 }
@@ -282,24 +321,25 @@ static bool br_date(const struct br_word *l, const struct br_word *r)
 /* --- titles and labels -------------------------------------------------- */
 
 struct br_label {
-    const char *word;
+    struct br_lit word;
     bool abbr; /* may end in a full stop: "Dr.", "No." */
 };
 
 static bool br_label_in(const struct br_word *w, const struct br_label *list)
 {
-    for (int i = 0; list[i].word; i++)
-        if (br_is(w, list[i].word))
+    for (int i = 0; list[i].word.s; i++)
+        if (br_eq(w, &list[i].word))
             return list[i].abbr || !w->dot;
     return false;
 }
 
 static const struct br_label br_titles[] = {
-    { "Dr", true }, { "Mr", true }, { "Mrs", true }, { "Ms", true }, { "Mx", true },
-    { "Prof", true }, { "Sr", true }, { "Rev", true }, { "Revd", true }, { "Fr", true },
-    { "Miss", false }, { "Sir", false }, { "Dame", false }, { "Lady", false },
-    { "Lord", false }, { "Sister", false }, { "Nurse", false }, { "Professor", false },
-    { "Doctor", false }, { NULL, false }
+    { BR("Dr"), true }, { BR("Mr"), true }, { BR("Mrs"), true }, { BR("Ms"), true },
+    { BR("Mx"), true }, { BR("Prof"), true }, { BR("Sr"), true }, { BR("Rev"), true },
+    { BR("Revd"), true }, { BR("Fr"), true }, { BR("Miss"), false }, { BR("Sir"), false },
+    { BR("Dame"), false }, { BR("Lady"), false }, { BR("Lord"), false }, { BR("Sister"), false },
+    { BR("Nurse"), false }, { BR("Professor"), false }, { BR("Doctor"), false },
+    { { NULL, 0 }, false }
 };
 
 /* A capital letter: ASCII, Latin-1 and Latin Extended-A ("Émile", "Łukasz"). */
@@ -322,19 +362,21 @@ static bool br_starts_upper(const struct br_word *w)
 
 static bool br_title(const struct br_word *l, const struct br_word *r)
 {
-    return br_label_in(l, br_titles) && br_starts_upper(r);
+    return br_starts_upper(r) && br_label_in(l, br_titles); /* the cheap test first */
 }
 
 static const struct br_label br_labels[] = {
-    { "No", true }, { "Nos", true }, { "no", true }, { "p", true }, { "pp", true },
-    { "\xC2\xA7", false }, { "\xC2\xA7\xC2\xA7", false } /* § §§ */, { "Fig", true },
-    { "fig", true }, { "page", false }, { "Page", false }, { "pages", false },
-    { "Pages", false }, { "Figure", false }, { "figure", false }, { "Table", false },
-    { "table", false }, { "Section", false }, { "section", false }, { "Step", false },
-    { "step", false }, { "Chapter", false }, { "chapter", false }, { "Appendix", false },
-    { "Ward", false }, { "Room", false }, { "Bed", false }, { "Bay", false },
-    { "Level", false }, { "Floor", false }, { "Clinic", false }, { "Suite", false },
-    { NULL, false }
+    { BR("No"), true }, { BR("Nos"), true }, { BR("no"), true }, { BR("p"), true },
+    { BR("pp"), true }, { BR("\xC2\xA7"), false }, { BR("\xC2\xA7\xC2\xA7"), false } /* § §§ */,
+    { BR("Fig"), true }, { BR("fig"), true }, { BR("page"), false }, { BR("Page"), false },
+    { BR("pages"), false }, { BR("Pages"), false }, { BR("Figure"), false },
+    { BR("figure"), false }, { BR("Table"), false }, { BR("table"), false },
+    { BR("Section"), false }, { BR("section"), false }, { BR("Step"), false },
+    { BR("step"), false }, { BR("Chapter"), false }, { BR("chapter"), false },
+    { BR("Appendix"), false }, { BR("Ward"), false }, { BR("Room"), false }, { BR("Bed"), false },
+    { BR("Bay"), false }, { BR("Level"), false }, { BR("Floor"), false }, { BR("Clinic"), false },
+    { BR("Suite"), false },
+    { { NULL, 0 }, false }
 };
 
 static bool br_label(const struct br_word *l, const struct br_word *r)
@@ -342,7 +384,7 @@ static bool br_label(const struct br_word *l, const struct br_word *r)
     /* Lower-case "no" is an ordinary word; only "no." is the abbreviation. */
     if (br_is(l, "no") && !l->dot)
         return false;
-    return br_label_in(l, br_labels) && r->len && br_digit(r->s[0]);
+    return r->len && br_digit(r->s[0]) && br_label_in(l, br_labels); /* the cheap test first */
 }
 
 bool breakrules_keep_space(const char *left, size_t left_len, const char *right,

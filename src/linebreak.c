@@ -88,11 +88,9 @@ static int lb_collect(struct lb_ctx *x)
             last_box = i;
             break;
         }
-    int cap = 2;
-    for (int i = 0; i < last_box; i++)
-        if ((items[i].kind == LB_GLUE && i > 0 && items[i - 1].kind == LB_BOX) ||
-            (items[i].kind == LB_PENALTY && items[i].penalty < LINEBREAK_INF))
-            cap++;
+    /* Room for a break at every item before the last box, the start and
+     * the end: more than needed, but counting them first cost a pass. */
+    int cap = (last_box > 0 ? last_box : 0) + 2;
     x->c = malloc((size_t)cap * sizeof *x->c);
     if (!x->c)
         return -1;
@@ -238,12 +236,13 @@ static int lb_optimal(struct lb_ctx *x, int *breaks)
          * which fills earlier lines first. */
         double base = x->width - here - e.pw, best = DBL_MAX;
         double flag_cost = e.flagged ? LINEBREAK_FLAG_DEMERIT : 0;
+        double weight = e.forced ? 0 : scale2, min_slack = -x->eps; /* kept out of the loop */
         for (int a = alo; a < ahi; a++) {
             const struct lb_cand *cj = &c[act[a]];
             double slack = base + cj->start;
-            if (slack < -x->eps)
+            if (slack < min_slack)
                 continue;
-            double cost = cj->best + (e.forced ? 0 : slack * slack * scale2);
+            double cost = cj->best + slack * slack * weight; /* + 0 at a forced break */
             if (cj->flagged) {
                 cost += flag_cost;
                 /* A third hyphenated line in a row only if nothing else fits. */

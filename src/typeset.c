@@ -452,6 +452,7 @@ int typeset_topic(const struct topic *t, const struct layout *l, const struct fo
     set_blocks(&ts, cmark_node_first_child(t->doc));
     ts.marker = NULL;
     set_footnotes(&ts, t->doc);
+    ts_done(&ts);
     hyphenate_free(ts.hyph);
     if (arena_failed(a))
         diag_add(d, DIAG_ERROR, t->path, 0, 0, "out of memory");

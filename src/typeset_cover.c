@@ -45,6 +45,7 @@ struct page_item *typeset_text_line(const struct layout *l, const struct fontset
     ts_init_plain(&ts, l, fs, a, d, &flow);
     ts.w = 1e9; /* one line, however long */
     ts_set_line(&ts, el, text);
+    ts_done(&ts);
     *width = 0;
     struct page_item *head = NULL, *tail = NULL;
     for (struct flow_slab *s = flow.first; s; s = s->next)
@@ -104,6 +105,7 @@ int typeset_cover(const struct typeset_cover *c, const struct layout *l, const s
             if (c->lines[i] && *c->lines[i])
                 ts_set_line(&ts, EL_META, c->lines[i]);
     }
+    ts_done(&ts);
     return d->errors > errors ? -1 : 0;
 }
 
@@ -171,5 +173,6 @@ int typeset_contents(const struct typeset_contents_entry *e, int n, const char *
         }
         ts_space(&ts, 4);
     }
+    ts_done(&ts);
     return 0;
 }

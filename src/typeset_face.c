@@ -27,22 +27,8 @@ struct istyle ts_style_of(struct ts *ts, enum layout_element el)
                            .size = s->size, .color = s->color};
 }
 
-uint32_t ts_utf8_next(const char **p, const char *end)
-{
-    const unsigned char *s = (const unsigned char *)*p;
-    uint32_t cp = *s++;
-    if (cp >= 0x80) {
-        int extra = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : 1;
-        cp &= 0x3F >> extra;
-        while (extra-- && (const char *)s < end)
-            cp = (cp << 6) | (*s++ & 0x3F);
-    }
-    *p = (const char *)s;
-    return cp;
-}
-
 /* The face that has this character: the style's own, then the fallbacks. */
-int ts_face_for(struct ts *ts, int face, uint32_t cp)
+int ts_face_lookup(struct ts *ts, int face, uint32_t cp)
 {
     if (cp < 0x10000 && fontset_has(ts->fs, face, cp))
         return face;

@@ -35,6 +35,21 @@ struct container {
 
 enum { MAX_CONTAINERS = 64, MAX_DEPTH = 200 };
 
+struct frag;
+
+/* The arrays a paragraph grows (see struct para), kept from one paragraph
+ * to the next: growing new ones for each of thousands of paragraphs cost
+ * more in malloc, realloc and free than setting a short one. */
+struct para_arrays {
+    struct frag *frags;
+    int fcap;
+    struct lb_item *items;
+    int *item_frag;
+    int icap;
+    char *run_buf;
+    size_t run_cap;
+};
+
 struct ts {
     const struct topic *topic;
     const struct layout *l;
@@ -59,6 +74,11 @@ struct ts {
     int skipped;                /* containers not pushed: the stack was full */
     double min_size;            /* no text smaller (large print: 16 pt) */
     struct hyphenate *hyph;     /* NULL: no hyphenation */
+    /* ts_face_for's answer for each ASCII character in each face, + 2
+     * (0: not asked yet): most text is ASCII, and the lookup through the
+     * fallback faces cost more than the rest of placing a character. */
+    signed char ascii_face[LAYOUT_FACE_COUNT][128];
+    struct para_arrays spare;   /* for the next paragraph; freed by ts_done */
 };
 
 /* The height of the body frame, in pt. */
@@ -78,9 +98,34 @@ static inline double ts_px_to_pt(int px)
 double ts_width(struct ts *ts, int face, const char *s, int len, double size);
 int ts_face_of(const struct istyle *st);
 struct istyle ts_style_of(struct ts *ts, enum layout_element el);
-uint32_t ts_utf8_next(const char **p, const char *end);
 /* The face that has cp: the given one, then the fallbacks; -1 for none. */
-int ts_face_for(struct ts *ts, int face, uint32_t cp);
+int ts_face_lookup(struct ts *ts, int face, uint32_t cp);
+
+/* Inline, as both run for every character of the text. */
+static inline uint32_t ts_utf8_next(const char **p, const char *end)
+{
+    const unsigned char *s = (const unsigned char *)*p;
+    uint32_t cp = *s++;
+    if (cp >= 0x80) {
+        int extra = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : 1;
+        cp &= 0x3F >> extra;
+        while (extra-- && (const char *)s < end)
+            cp = (cp << 6) | (*s++ & 0x3F);
+    }
+    *p = (const char *)s;
+    return cp;
+}
+
+/* ts_face_lookup, remembered for ASCII. */
+static inline int ts_face_for(struct ts *ts, int face, uint32_t cp)
+{
+    if (cp >= 128)
+        return ts_face_lookup(ts, face, cp);
+    signed char *known = &ts->ascii_face[face][cp];
+    if (!*known)
+        *known = (signed char)(ts_face_lookup(ts, face, cp) + 2);
+    return *known - 2;
+}
 /* Warns once per code point that no font has it. */
 void ts_warn_missing(struct ts *ts, uint32_t cp);
 
@@ -111,8 +156,6 @@ void ts_pop_container(struct ts *ts, double saved_x, double saved_w);
 
 /* ---- typeset_para.c: words -> break points -> line slabs ------------- */
 
-struct frag;
-
 /* A paragraph being collected: styled fragments grouped into line-breaking
  * items, then set as line slabs by ts_para_set. */
 struct para {
@@ -132,8 +175,13 @@ struct para {
     size_t run_len, run_cap;
 };
 
+/* Starts a paragraph with the arrays the last one freed, if any. */
 void ts_para_init(struct para *p, struct ts *ts, double width);
+/* Keeps the paragraph's arrays for the next one (or frees them, when one
+ * is kept already). */
 void ts_para_free(struct para *p);
+/* Frees what ts keeps between paragraphs: call when done with ts. */
+void ts_done(struct ts *ts);
 /* Adds text in a style, choosing a face per character, splitting words at spaces. */
 void ts_para_text(struct para *p, const struct istyle *st, const char *text, size_t len);
 /* A breakable space (the character at `at`) in a style. */

@@ -441,17 +441,35 @@ void ts_para_set(struct para *p, const struct layout_style *ls)
 
 void ts_para_init(struct para *p, struct ts *ts, double width)
 {
-    memset(p, 0, sizeof *p);
-    p->ts = ts;
-    p->width = width;
+    struct para_arrays *s = &ts->spare;
+    *p = (struct para){.ts = ts, .width = width, .frags = s->frags, .fcap = s->fcap, .items = s->items,
+                       .item_frag = s->item_frag, .icap = s->icap, .run_buf = s->run_buf, .run_cap = s->run_cap};
+    *s = (struct para_arrays){0};
+}
+
+static void arrays_free(struct para_arrays *s)
+{
+    free(s->run_buf);
+    free(s->frags);
+    free(s->items);
+    free(s->item_frag);
 }
 
 void ts_para_free(struct para *p)
 {
-    free(p->run_buf);
-    free(p->frags);
-    free(p->items);
-    free(p->item_frag);
+    struct para_arrays mine = {.frags = p->frags, .fcap = p->fcap, .items = p->items, .item_frag = p->item_frag,
+                               .icap = p->icap, .run_buf = p->run_buf, .run_cap = p->run_cap};
+    struct para_arrays *s = &p->ts->spare;
+    if (s->frags || s->items || s->run_buf) /* a paragraph set inside this one kept its own */
+        arrays_free(&mine);
+    else
+        *s = mine;
+}
+
+void ts_done(struct ts *ts)
+{
+    arrays_free(&ts->spare);
+    ts->spare = (struct para_arrays){0};
 }
 
 bool ts_hyphenated(const struct ts *ts, enum layout_element el)
