@@ -336,10 +336,12 @@ static const char *base_name(struct arena *a, const char *path)
 }
 
 /* cmark-gfm keeps the extensions' special characters in one table for the
- * whole process, adding them when a parse starts and removing them when it
- * ends (github/cmark-gfm#221): two parses at once lose autolinks and
- * strikethrough at random. So one parse runs at a time; it is a small part
- * of a topic's work. The only process-wide state in src/, for that reason. */
+ * whole process, adding them when its inline pass starts and removing them
+ * when it ends (github/cmark-gfm#221, process_inlines, which runs inside
+ * cmark_parser_finish): two inline passes at once lose autolinks and
+ * strikethrough at random. So one finish runs at a time; reading the blocks
+ * (cmark_parser_feed) touches no such table and runs in parallel. The only
+ * process-wide state in src/, for that reason. */
 static pthread_mutex_t cmark_parse_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void source_init(void)
@@ -386,7 +388,6 @@ int source_parse(struct topic *t, const char *path, const char *text, size_t len
     }
 
     source_init();
-    pthread_mutex_lock(&cmark_parse_lock);
     cmark_parser *parser = cmark_parser_new(CMARK_OPT_SMART | CMARK_OPT_FOOTNOTES);
     static const char *const exts[] = {"table", "strikethrough", "autolink", "tasklist"};
     for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
@@ -395,9 +396,10 @@ int source_parse(struct topic *t, const char *path, const char *text, size_t len
             cmark_parser_attach_syntax_extension(parser, e);
     }
     cmark_parser_feed(parser, text + body_start, len - body_start);
+    pthread_mutex_lock(&cmark_parse_lock);
     t->doc = cmark_parser_finish(parser);
-    cmark_parser_free(parser);
     pthread_mutex_unlock(&cmark_parse_lock);
+    cmark_parser_free(parser);
     t->line_offset = body_line;
     if (!t->doc) {
         diag_add(d, DIAG_ERROR, path, 0, 0, "out of memory parsing Markdown");

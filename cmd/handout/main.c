@@ -402,6 +402,57 @@ static int cmd_build(const struct options *o)
 
 /* ---- booklet ---------------------------------------------------------- */
 
+/* Loading a booklet's topics, one a thread at a time. */
+struct loading {
+    const struct inputs *in;
+    const char *out;
+    struct topic *topics;
+    struct arena **arenas;
+    struct diag *diags;
+    bool *ok;
+};
+
+static void load_one(void *ctx, int i)
+{
+    struct loading *l = ctx;
+    const char *path = l->in->paths[i];
+    l->arenas[i] = arena_new();
+    if (same_file(path, l->out))
+        diag_add(&l->diags[i], DIAG_ERROR, path, 0, 0, "output %s would overwrite the input", l->out);
+    else
+        l->ok[i] = source_load(&l->topics[i], path, l->arenas[i], &l->diags[i]) == 0;
+}
+
+/* Loads every input on `jobs` threads (each into an arena of its own,
+ * adopted by a); returns how many loaded, first in topics, in input
+ * order, with the diagnostics in input order. */
+static int load_topics(const struct inputs *in, const char *out, int jobs, struct topic *topics, struct arena *a,
+                       struct diag *d)
+{
+    int n = in->count, loaded = 0;
+    struct loading l = {in, out, calloc((size_t)n + 1, sizeof *l.topics), calloc((size_t)n + 1, sizeof *l.arenas),
+                        calloc((size_t)n + 1, sizeof *l.diags), calloc((size_t)n + 1, sizeof *l.ok)};
+    if (!l.topics || !l.arenas || !l.diags || !l.ok) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "out of memory");
+        n = 0;
+    }
+    parallel_for(n, jobs, load_one, &l);
+    for (int i = 0; i < n; i++) {
+        diag_move(d, &l.diags[i]);
+        if (l.ok[i])
+            topics[loaded++] = l.topics[i];
+        else
+            source_free(&l.topics[i]);
+        if (l.arenas[i])
+            arena_adopt(a, l.arenas[i]);
+    }
+    free(l.topics);
+    free(l.arenas);
+    free(l.diags);
+    free(l.ok);
+    return loaded;
+}
+
 static int cmd_booklet(const struct options *o)
 {
     struct diag d = {0};
@@ -425,15 +476,7 @@ static int cmd_booklet(const struct options *o)
     struct setup s = {0};
     int status = d.errors ? -1 : setup_load(&s, o);
     struct topic *topics = calloc((size_t)(in.count > 0 ? in.count : 1), sizeof *topics);
-    int loaded = 0;
-    for (int i = 0; status == 0 && i < in.count; i++) {
-        if (same_file(in.paths[i], out))
-            diag_add(&d, DIAG_ERROR, in.paths[i], 0, 0, "output %s would overwrite the input", out);
-        else if (source_load(&topics[loaded], in.paths[i], a, &d) == 0)
-            loaded++;
-        else
-            source_free(&topics[loaded]);
-    }
+    int loaded = status == 0 ? load_topics(&in, out, o->jobs, topics, a, &d) : 0;
     if (d.errors)
         status = -1;
     if (status == 0) {
