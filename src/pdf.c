@@ -10,8 +10,8 @@
  * file (pdf_save.c).
  *
  * Size: a leaflet is small enough to email: the two-page seed leaflet is
- * 9.0 KB with both fonts embedded (14 KB from libharu as it comes), the
- * 50-topic benchmark booklet 224 KB (720 KB). What it takes, each measured
+ * 9.1 KB with both fonts embedded (14 KB from libharu as it comes), the
+ * 50-topic benchmark booklet 234 KB (720 KB). What it takes, each measured
  * (see the notes at the functions): simple WinAnsi fonts where the text
  * allows (one byte a character instead of four hex digits), font programs
  * with only the tables a reader uses, one ToUnicode map for all fonts,
@@ -20,7 +20,7 @@
  * and page size inherited from the page tree (here), positions on a
  * 1/16 pt grid, text runs that continue one another drawn without a move,
  * rules and boxes drawn before the text when nothing changes
- * (pdf_draw.c), streams deflated at zlib's best level, and the small
+ * (pdf_draw.c), streams deflated (flate.c), and the small
  * objects (outline items, links, pages, stream lengths: a third of the
  * booklet) packed into compressed object streams (pdf_save.c).
  * What remains is mostly the text itself.

@@ -525,7 +525,7 @@ static void make_page(void *ctx, int pi)
         w.out.p = NULL;
         /* "/Filter /FlateDecode" costs 21 bytes. */
         char *z = malloc(flate_bound(m->out.len));
-        size_t zn = z ? flate_best(m->out.p, m->out.len, z) : 0;
+        size_t zn = z ? flate_compress(m->out.p, m->out.len, z, FLATE_FAST) : 0;
         if (!z || (m->out.len && !zn)) {
             m->failed = 1;
         } else if (zn + 21 < m->out.len) {

@@ -148,7 +148,7 @@ int pdf_info_write(struct pdf_ctx *c);
 
 /* Marks a stream whose data is already deflated (or left as it is). */
 void pdf_stream_deflated(HPDF_Dict dict, int deflated);
-/* Deflates every other stream at zlib's best level (the last step before
+/* Deflates every other stream (the last step before
  * saving). */
 int pdf_streams_deflate(struct pdf_ctx *c);
 /* Saves the document, packed, to c->path, atomically. */
