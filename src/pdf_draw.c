@@ -24,6 +24,7 @@
 
 #include <hpdf_utils.h>
 
+#include "bytes.h"
 #include "diag.h"
 #include "flate.h"
 #include "fontset.h"
@@ -43,51 +44,20 @@ static double grid(double v)
 
 /* ---- the stream's bytes ------------------------------------------------- */
 
-struct out {
-    char *p;
-    size_t len, cap;
-    int oom;
-};
-
-static void put(struct out *o, const char *s, size_t n)
-{
-    if (o->oom)
-        return;
-    if (o->len + n > o->cap) {
-        size_t cap = o->cap ? o->cap : 4096;
-        while (cap < o->len + n)
-            cap *= 2;
-        char *p = realloc(o->p, cap);
-        if (!p) {
-            o->oom = 1;
-            return;
-        }
-        o->p = p;
-        o->cap = cap;
-    }
-    memcpy(o->p + o->len, s, n);
-    o->len += n;
-}
-
-static void put_str(struct out *o, const char *s)
-{
-    put(o, s, strlen(s));
-}
-
 /* A number as libharu writes one (HPDF_FToA: a float, at most five
  * decimals, no trailing zeros), then a space or the operator. */
-static void put_num(struct out *o, double v, const char *then)
+static void put_num(struct bytes *o, double v, const char *then)
 {
     char b[32];
     char *e = HPDF_FToA(b, (HPDF_REAL)v, b + sizeof b - 1);
-    put(o, b, (size_t)(e - b));
-    put_str(o, then);
+    bytes_put(o, b, (size_t)(e - b));
+    bytes_puts(o, then);
 }
 
 /* Text in the font's encoding: a literal string for a simple font (its
  * bytes are WinAnsi codes), four hex digits a character for a Type0 font
  * (Identity-H: the code is the Unicode value, see pdf_font.c). */
-static void put_text(struct out *o, const struct font_slot *s, const char *t)
+static void put_text(struct bytes *o, const struct font_slot *s, const char *t)
 {
     static const char hex[] = "0123456789ABCDEF";
     char b[512];
@@ -95,7 +65,7 @@ static void put_text(struct out *o, const struct font_slot *s, const char *t)
     b[n++] = s->simple ? '(' : '<';
     for (const unsigned char *p = (const unsigned char *)t; *p;) {
         if (n + 24 > sizeof b) {
-            put(o, b, n);
+            bytes_put(o, b, n);
             n = 0;
         }
         if (!s->simple) {
@@ -116,8 +86,8 @@ static void put_text(struct out *o, const struct font_slot *s, const char *t)
         }
     }
     b[n++] = s->simple ? ')' : '>';
-    put(o, b, n);
-    put_str(o, " Tj\012");
+    bytes_put(o, b, n);
+    bytes_puts(o, " Tj\012");
 }
 
 /* ---- drawing state ------------------------------------------------------ */
@@ -151,7 +121,7 @@ struct run {
 /* One page being written: everything a thread needs of its own. */
 struct writer {
     const struct pdf_ctx *c;
-    struct out out;
+    struct bytes out;
     struct gstate g;
     struct run run;
     char *clean;             /* the item's text, cleaned */
@@ -179,7 +149,7 @@ static int is_gray(uint32_t rgb)
     return ((rgb >> 16) & 255) == (rgb & 255) && ((rgb >> 8) & 255) == (rgb & 255);
 }
 
-static void put_color(struct out *o, uint32_t rgb, const char *gray_op, const char *rgb_op)
+static void put_color(struct bytes *o, uint32_t rgb, const char *gray_op, const char *rgb_op)
 {
     if (is_gray(rgb)) {
         put_num(o, channel(rgb, 0), gray_op);
@@ -216,16 +186,16 @@ static void run_flush(struct writer *w)
         return;
     r->active = 0;
     if (!g->in_text) {
-        put_str(&w->out, "BT\012");
+        bytes_puts(&w->out, "BT\012");
         g->in_text = 1;
         g->pen = 0;
         g->line_x = g->line_y = 0;
     }
     const struct font_slot *s = &w->c->slots[r->slot];
     if (r->slot != g->slot || r->size != g->size) {
-        put_str(&w->out, "/");
-        put_str(&w->out, s->name);
-        put_str(&w->out, " ");
+        bytes_puts(&w->out, "/");
+        bytes_puts(&w->out, s->name);
+        bytes_puts(&w->out, " ");
         put_num(&w->out, r->size, " Tf\012");
         g->slot = r->slot;
         g->size = r->size;
@@ -253,7 +223,7 @@ static void leave_text(struct writer *w)
 {
     run_flush(w);
     if (w->g.in_text) {
-        put_str(&w->out, "ET\012");
+        bytes_puts(&w->out, "ET\012");
         w->g.in_text = 0;
         w->g.pen = 0;
     }
@@ -370,7 +340,7 @@ static uint8_t *plan_page(const struct pdf_ctx *c, const struct page *pg)
  * checked by prepare_page. */
 static int draw_item(struct writer *w, const struct page_item *it)
 {
-    struct out *o = &w->out;
+    struct bytes *o = &w->out;
     switch (it->kind) {
     case PAGE_TEXT: {
         if (!it->text || !*it->text)
@@ -395,7 +365,7 @@ static int draw_item(struct writer *w, const struct page_item *it)
         put_num(o, y0, " ");
         put_num(o, grid(it->x + it->w) - x0, " ");
         put_num(o, grid(it->y + it->h) - y0, " re\012");
-        put_str(o, fill && stroke ? "B\012" : fill ? "f\012" : "S\012");
+        bytes_puts(o, fill && stroke ? "B\012" : fill ? "f\012" : "S\012");
         return 0;
     }
     case PAGE_LINE:
@@ -407,17 +377,17 @@ static int draw_item(struct writer *w, const struct page_item *it)
         put_num(o, grid(it->y), " m\012");
         put_num(o, grid(it->x + it->w), " ");
         put_num(o, grid(it->y + it->h), " l\012");
-        put_str(o, "S\012");
+        bytes_puts(o, "S\012");
         return 0;
     case PAGE_IMAGE:
         leave_text(w);
-        put_str(o, "q\012");
+        bytes_puts(o, "q\012");
         put_num(o, it->w, " 0 0 ");
         put_num(o, it->h, " ");
         put_num(o, it->x, " ");
         put_num(o, it->y, " cm\012/");
-        put_str(o, pdf_image_name(w->c, it->text));
-        put_str(o, " Do\012Q\012");
+        bytes_puts(o, pdf_image_name(w->c, it->text));
+        bytes_puts(o, " Do\012Q\012");
         return 0;
     default:
         return 0; /* links: recorded by prepare_page */
@@ -500,7 +470,7 @@ static int prepare_page(struct pdf_ctx *c, int pi, uint8_t **early)
 /* A page's stream as made by a thread. */
 struct made {
     uint8_t *early;          /* plan_page's */
-    struct out out;          /* deflated when that made it smaller */
+    struct bytes out;          /* deflated when that made it smaller */
     int deflated;
     int failed;
     int bad_text;
@@ -524,13 +494,13 @@ static void make_page(void *ctx, int pi)
         m->out = w.out;
         w.out.p = NULL;
         /* "/Filter /FlateDecode" costs 21 bytes. */
-        char *z = malloc(flate_bound(m->out.len));
+        unsigned char *z = malloc(flate_bound(m->out.len));
         size_t zn = z ? flate_compress(m->out.p, m->out.len, z, FLATE_FAST) : 0;
         if (!z || (m->out.len && !zn)) {
             m->failed = 1;
         } else if (zn + 21 < m->out.len) {
             free(m->out.p);
-            m->out = (struct out){z, zn, zn, 0};
+            m->out = (struct bytes){z, zn, zn, 0};
             m->deflated = 1;
             z = NULL;
         }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "flate.h"
 #include "parallel.h"
 
@@ -27,12 +28,6 @@ struct obj {
     int packed;             /* goes into an object stream */
     uint32_t stream, index; /* which object stream, and where in it */
     size_t new_off;         /* offset in the output, when not packed */
-};
-
-struct buf {
-    unsigned char *p;
-    size_t len, cap;
-    int oom;
 };
 
 struct pack {
@@ -50,40 +45,6 @@ static int failf(struct pack *k, const char *fmt, ...)
     vsnprintf(k->err, k->errlen, fmt, ap);
     va_end(ap);
     return -1;
-}
-
-static void put(struct buf *b, const void *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n)
-            cap *= 2;
-        unsigned char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-}
-
-static void putf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void putf(struct buf *b, const char *fmt, ...)
-{
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof tmp)
-        b->oom = 1;
-    else
-        put(b, tmp, (size_t)n);
 }
 
 /* ---- the tokenizer (ISO 32000-1 §7.2-7.3) ------------------------------ */
@@ -347,7 +308,7 @@ static void put_be(unsigned char *p, uint64_t v, int width)
 /* A stream object to be written: its dictionary and data, deflated. */
 struct made_stream {
     char dict[512];
-    struct buf data;
+    struct bytes data;
     unsigned char *z;
     size_t zn;
 };
@@ -360,15 +321,15 @@ static void deflate_one(void *ctx, int i)
 }
 
 /* "N 0 obj <<dict /Length L>> stream ... endstream endobj". */
-static void put_stream(struct buf *out, uint32_t num, const struct made_stream *m)
+static void put_stream(struct bytes *out, uint32_t num, const struct made_stream *m)
 {
     if (!m->zn) {
         out->oom = 1;
         return;
     }
-    putf(out, "%u 0 obj\n<<%s/Filter/FlateDecode/Length %zu>>\nstream\n", num, m->dict, m->zn);
-    put(out, m->z, m->zn);
-    putf(out, "\nendstream\nendobj\n");
+    bytes_printf(out, "%u 0 obj\n<<%s/Filter/FlateDecode/Length %zu>>\nstream\n", num, m->dict, m->zn);
+    bytes_put(out, m->z, m->zn);
+    bytes_printf(out, "\nendstream\nendobj\n");
 }
 
 /* The data of object stream `num`: objects [from, to) of `packed` (their
@@ -376,17 +337,17 @@ static void put_stream(struct buf *out, uint32_t num, const struct made_stream *
 static void make_object_stream(struct pack *k, struct made_stream *m, uint32_t num, struct obj *objs,
                                const uint32_t *packed, uint32_t from, uint32_t to)
 {
-    struct buf head = {0}, body = {0};
+    struct bytes head = {0}, body = {0};
     for (uint32_t a = from; a < to; a++) {
         struct obj *o = &objs[packed[a]];
         o->stream = num;
         o->index = a - from;
-        putf(&head, "%u %zu ", packed[a], body.len);
-        put(&body, k->s + o->body, o->body_end - o->body);
-        put(&body, "\n", 1);
+        bytes_printf(&head, "%u %zu ", packed[a], body.len);
+        bytes_put(&body, k->s + o->body, o->body_end - o->body);
+        bytes_put(&body, "\n", 1);
     }
-    put(&m->data, head.p, head.len);
-    put(&m->data, body.p, body.len);
+    bytes_put(&m->data, head.p, head.len);
+    bytes_put(&m->data, body.p, body.len);
     m->data.oom |= head.oom || body.oom;
     snprintf(m->dict, sizeof m->dict, "/Type/ObjStm/N %u/First %zu", to - from, head.len);
     free(head.p);
@@ -395,7 +356,7 @@ static void make_object_stream(struct pack *k, struct made_stream *m, uint32_t n
 
 /* The xref stream, with the PNG Up predictor: consecutive entries differ
  * little, so the rows compress to almost nothing. */
-static void put_xref_stream(struct pack *k, struct buf *out, const struct obj *objs, uint32_t count,
+static void put_xref_stream(struct pack *k, struct bytes *out, const struct obj *objs, uint32_t count,
                             const size_t *stm_off, uint32_t nstm, const struct trailer *t)
 {
     uint32_t self = count + nstm, size = self + 1;
@@ -403,7 +364,7 @@ static void put_xref_stream(struct pack *k, struct buf *out, const struct obj *o
     int w2 = bytes_for(self_off > count + nstm ? self_off : count + nstm), w3 = bytes_for(PER_STREAM);
     int row = 1 + w2 + w3;
     unsigned char *prev = calloc(1, (size_t)row), *cur = malloc((size_t)row);
-    struct buf data = {0};
+    struct bytes data = {0};
     for (uint32_t num = 0; num < size && prev && cur; num++) {
         uint64_t type = 1, f2 = 0, f3 = 0;
         if (num == self)
@@ -423,7 +384,7 @@ static void put_xref_stream(struct pack *k, struct buf *out, const struct obj *o
         up[0] = 2; /* PNG "Up" */
         for (int b = 0; b < row; b++)
             up[b + 1] = (unsigned char)(cur[b] - prev[b]);
-        put(&data, up, (size_t)row + 1);
+        bytes_put(&data, up, (size_t)row + 1);
         memcpy(prev, cur, (size_t)row);
     }
     if (!prev || !cur)
@@ -444,7 +405,7 @@ static void put_xref_stream(struct pack *k, struct buf *out, const struct obj *o
         put_stream(out, self, &m);
     }
     free(m.z);
-    putf(out, "startxref\n%zu\n%%%%EOF\n", self_off);
+    bytes_printf(out, "startxref\n%zu\n%%%%EOF\n", self_off);
     free(prev);
     free(cur);
     free(data.p);
@@ -473,7 +434,7 @@ int pdfpack(const unsigned char *in, size_t n, int threads, unsigned char **out_
     struct made_stream *stms = NULL;
     uint32_t npacked = 0, nstm = 0;
     struct trailer t;
-    struct buf out = {0};
+    struct bytes out = {0};
     int rc = -1;
     if (read_xref(&k, (size_t)xref_at, &objs, &count, &t) < 0)
         goto done;
@@ -489,7 +450,7 @@ int pdfpack(const unsigned char *in, size_t n, int threads, unsigned char **out_
 
     /* Streams (and the rare object of another generation) as they are,
      * in their order; then the object streams; then the xref stream. */
-    put(&out, "%PDF-1.5\n%\xb7\xbe\xad\xaa\n", 15);
+    bytes_put(&out, "%PDF-1.5\n%\xb7\xbe\xad\xaa\n", 15);
     for (long a = 0; a < used; a++) {
         struct obj *o = &objs[order[a]];
         if (o->packed) {
@@ -497,7 +458,7 @@ int pdfpack(const unsigned char *in, size_t n, int threads, unsigned char **out_
             continue;
         }
         o->new_off = out.len;
-        put(&out, in + o->off, o->end - o->off);
+        bytes_put(&out, in + o->off, o->end - o->off);
     }
     nstm = (npacked + PER_STREAM - 1) / PER_STREAM;
     stm_off = malloc((nstm + 1) * sizeof *stm_off);
