@@ -64,6 +64,16 @@ qpdf --qdf --object-streams=disable "$tmp/a/preparing-for-a-ct-scan.pdf" "$tmp/q
 grep -aq "/Lang (en-GB)" "$tmp/q.pdf" && ok "catalog /Lang" || fail "catalog /Lang"
 grep -aq "/DisplayDocTitle true" "$tmp/q.pdf" && ok "viewer shows the title" || fail "viewer shows the title"
 grep -aq "/FlateDecode" "$tmp/a/preparing-for-a-ct-scan.pdf" && ok "streams compressed" || fail "streams compressed"
+# Small enough to email (issue 6): the seed leaflet under 12 KB with its
+# fonts embedded, its small objects in object streams and a cross-reference
+# stream (PDF 1.5), which every reader here accepts.
+seed="$tmp/a/refractory-neuroendocrine-tumours.pdf"
+bytes=$(stat -c %s "$seed")
+[ "$bytes" -lt 12288 ] && ok "seed leaflet under 12 KB ($bytes bytes)" || fail "seed leaflet under 12 KB" "$bytes bytes"
+xref=$(qpdf --show-xref "$seed" 2>&1)
+head -c 9 "$seed" | grep -q "%PDF-1.5" && echo "$xref" | grep -q "compressed; stream = " && qpdf --check "$seed" >/dev/null \
+  && mutool info "$seed" >/dev/null 2>&1 && ok "objects packed in object streams, readers agree" \
+  || fail "objects packed in object streams, readers agree" "$xref"
 pdftotext "$tmp/a/refractory-neuroendocrine-tumours.pdf" - | grep -q "Page 1 of 2" \
   && ok "footer has Page N of M" || fail "footer has Page N of M"
 pdftotext "$tmp/a/refractory-neuroendocrine-tumours.pdf" - | grep -q "ONC-0142" \
