@@ -239,6 +239,13 @@ struct paginate_fields paginate_topic_fields(const struct topic_meta *m, int fro
                                     .first_number = 1, .total = to - from};
 }
 
+/* A left-hand page (verso) of a document printed on both sides: its
+ * pages alternate right, left, right ..., the first on the right. */
+static bool left_hand(const struct layout *l, int page)
+{
+    return l->double_sided && page % 2 == 1;
+}
+
 void paginate_footers(struct doc *doc, int from, int to, const struct layout *l, const struct fontset *fs,
                       const struct paginate_fields *f, struct arena *a, struct diag *d)
 {
@@ -264,8 +271,13 @@ void paginate_footers(struct doc *doc, int from, int to, const struct layout *l,
         struct page_item *rr = *right ? fitted_line(l, fs, right, inner, a, d, &rw) : NULL;
         /* Side by side when they fit, else the left text one line higher. */
         double left_y = lw + rw + 12 <= inner ? baseline : baseline + line_h;
-        add_line_at(&doc->pages[i], lr, l->margin_left, left_y);
-        add_line_at(&doc->pages[i], rr, l->paper_w - l->margin_right - rw, baseline);
+        if (left_hand(l, i)) { /* mirrored: the page number stays on the outside edge */
+            add_line_at(&doc->pages[i], rr, l->margin_left, baseline);
+            add_line_at(&doc->pages[i], lr, l->paper_w - l->margin_right - lw, left_y);
+        } else {
+            add_line_at(&doc->pages[i], lr, l->margin_left, left_y);
+            add_line_at(&doc->pages[i], rr, l->paper_w - l->margin_right - rw, baseline);
+        }
     }
 }
 
@@ -278,7 +290,9 @@ void paginate_header(struct doc *doc, int from, int to, const struct layout *l, 
     for (int i = from; i < to; i++) {
         double w = 0;
         struct page_item *runs = fitted_line(l, fs, text, l->paper_w - l->margin_left - l->margin_right, a, d, &w);
-        add_line_at(&doc->pages[i], runs, l->margin_left, baseline);
+        /* Printed on both sides: at the outside edge, like the page number. */
+        bool outside_right = l->double_sided && !left_hand(l, i);
+        add_line_at(&doc->pages[i], runs, outside_right ? l->paper_w - l->margin_right - w : l->margin_left, baseline);
     }
 }
 

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "arena.h"
+#include "diag.h"
+#include "fontset.h"
 #include "layout.h"
 #include "pages.h"
 #include "paginate.h"
@@ -176,6 +178,53 @@ static void outline_marks(void **state)
     assert_float_equal(m->y, 350, 0.001);
 }
 
+/* x of the first text item on page i that starts with prefix. */
+static double x_of(struct fixture *f, int i, const char *prefix, double *w)
+{
+    for (struct page_item *it = f->doc.pages[i].items; it; it = it->next)
+        if (it->kind == PAGE_TEXT && strncmp(it->text, prefix, strlen(prefix)) == 0) {
+            *w = it->w;
+            return it->x;
+        }
+    fail_msg("no \"%s\" on page %d", prefix, i + 1);
+    return 0;
+}
+
+/* Printed on both sides, page numbers and running headers sit on the
+ * outside edge: right on right-hand pages (the first, third ...), left on
+ * left-hand ones, never by the fold. Printed on one side, always right. */
+static void footers_mirror_when_double_sided(void **state)
+{
+    struct fixture *f = *state;
+    struct diag d = {0};
+    struct fontset *fs = fontset_load(f->l.face_path, LAYOUT_FACE_COUNT, &d);
+    assert_non_null(fs);
+    struct paginate_fields fields = {.id = "ONC-1", .first_number = 1, .total = 3, .left = "{id}",
+                                     .right = "Page {page}"};
+    const double left = f->l.margin_left, right = f->l.paper_w - f->l.margin_right;
+    for (int sides = 1; sides <= 2; sides++) {
+        f->doc = (struct doc){0};
+        f->l.double_sided = sides == 2;
+        for (int i = 0; i < 3; i++)
+            paginate_blank(&f->doc, &f->l, f->a);
+        paginate_footers(&f->doc, 0, 3, &f->l, fs, &fields, f->a, &d);
+        paginate_header(&f->doc, 0, 3, &f->l, fs, "Head", f->a, &d);
+        for (int i = 0; i < 3; i++) {
+            bool outside_left = sides == 2 && i % 2 == 1;
+            double w, x = x_of(f, i, "Page", &w);
+            assert_float_equal(outside_left ? x : x + w, outside_left ? left : right, 0.01);
+            x = x_of(f, i, "ONC-1", &w);
+            assert_float_equal(outside_left ? x + w : x, outside_left ? right : left, 0.01);
+            x = x_of(f, i, "Head", &w);
+            bool head_right = sides == 2 && i % 2 == 0;
+            assert_float_equal(head_right ? x + w : x, head_right ? right : left, 0.01);
+        }
+    }
+    assert_int_equal(d.errors, 0);
+    fontset_free(fs);
+    diag_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +236,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(table_header_repeats, setup, teardown),
         cmocka_unit_test_setup_teardown(two_columns, setup, teardown),
         cmocka_unit_test_setup_teardown(outline_marks, setup, teardown),
+        cmocka_unit_test_setup_teardown(footers_mirror_when_double_sided, setup, teardown),
     };
     return cmocka_run_group_tests_name("paginate", tests, NULL, NULL);
 }
