@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hpdf_utils.h>
+#include <hpdf_utils.h> /* HPDF_FToA */
 
 #include "bytes.h"
 #include "diag.h"
@@ -76,7 +76,14 @@ static void put_text(struct bytes *o, const struct font_slot *s, const char *t)
             continue;
         }
         unsigned char c = *p++;
-        if (HPDF_NEEDS_ESCAPE(c)) { /* libharu escapes these, in octal */
+        /* A literal string needs only these escaped (ISO 32000-1 §7.3.4.2;
+         * control codes too, as a reader would turn CR into LF). libharu
+         * also escaped / % # < > [ ] { } and every byte over 126, four
+         * bytes each: "https://" was "https:\057\057". */
+        if (c == '(' || c == ')' || c == '\\') {
+            b[n++] = '\\';
+            b[n++] = (char)c;
+        } else if (c < 0x20) {
             b[n++] = '\\';
             b[n++] = (char)('0' + (c >> 6));
             b[n++] = (char)('0' + ((c >> 3) & 7));
