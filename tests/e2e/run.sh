@@ -32,6 +32,12 @@ run_handout build -q content/ -o "$tmp/b"
 same=1
 for f in "$tmp"/a/*.pdf; do cmp -s "$f" "$tmp/b/$(basename "$f")" || same=0; done
 [ $same = 1 ] && ok "two builds are byte-identical" || fail "two builds are byte-identical"
+# A booklet's topics and pages are set on -j threads: any -j, the same bytes.
+run_handout booklet -q -j 1 content/ -o "$tmp/j1.pdf"
+run_handout booklet -q -j 3 content/ -o "$tmp/j3.pdf"
+run_handout booklet -q -j 8 content/ -o "$tmp/j8.pdf"
+cmp -s "$tmp/j1.pdf" "$tmp/j3.pdf" && cmp -s "$tmp/j1.pdf" "$tmp/j8.pdf" \
+  && ok "booklet: -j 1, -j 3 and -j 8 give the same bytes" || fail "booklet: -j 1, -j 3 and -j 8 give the same bytes"
 pdfinfo "$tmp/a/refractory-neuroendocrine-tumours.pdf" | grep -q "CreationDate:.*Jan  1 00:00:00 2026" \
   && ok "SOURCE_DATE_EPOCH sets the creation date" || fail "SOURCE_DATE_EPOCH sets the creation date" "$(pdfinfo "$tmp/a/refractory-neuroendocrine-tumours.pdf")"
 unset SOURCE_DATE_EPOCH
