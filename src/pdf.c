@@ -185,8 +185,9 @@ char *pdf_clean_text(struct pdf_ctx *c, const char *s)
 /* ---- libharu objects ---------------------------------------------------- */
 
 /* libharu's UTF-8 encoder, made on first use: making it clears 400 KB of
- * tables, 11 % of the instructions for a leaflet that needs none (text in
- * WinAnsi fonts, ASCII outline and document info). NULL on failure. */
+ * tables, and only a non-ASCII outline title or document information
+ * string needs it (text and Type0 fonts are written without it). NULL on
+ * failure. */
 HPDF_Encoder pdf_utf8_encoder(struct pdf_ctx *c)
 {
     if (!c->utf8) {

@@ -14,7 +14,9 @@
  *    through its font-definition API, under a name that is only a key;
  *  - it writes a simple font's widths for all of 32..255, rounded down,
  *    and leaves CapHeight out of a CID font's descriptor: widths, glyph
- *    map and descriptor are written here through its object API.
+ *    map and descriptor are written here through its object API;
+ *  - its Type0 fonts walk all 65,536 codes of its UTF-8 encoder: a Type0
+ *    font is made here from its simple one (make_type0).
  */
 #include <hb-ot.h>
 #include <hb-subset.h>
@@ -389,25 +391,22 @@ static int write_widths(struct pdf_ctx *c, const struct font_slot *s, HPDF_Dict 
     return 0;
 }
 
-/* libharu's CIDToGIDMap covers every code of the font's cmap. A map up to
- * the highest code drawn says the same for every code in the document:
- * codes past its end are never used. */
-static int write_cid_map(struct pdf_ctx *c, const struct font_slot *s)
+/* The CIDToGIDMap, up to the highest code drawn: codes past its end are
+ * never used. */
+static int write_cid_map(struct pdf_ctx *c, const struct font_slot *s, HPDF_Dict stream)
 {
-    HPDF_FontAttr fa = s->font->attr;
-    if (!fa->map_stream || !fa->map_stream->stream)
-        return pdf_fail(c, "cannot embed font %s: libharu made no glyph map", s->path);
+    HPDF_FontDef def = ((HPDF_FontAttr)s->font->attr)->fontdef;
     size_t n = 2 * ((size_t)s->max_cp + 1);
     HPDF_BYTE *map = calloc(n, 1);
     if (!map)
         return pdf_fail(c, "out of memory");
     for (uint32_t cp = 0x20; cp <= s->max_cp; cp++)
         if (has_cp(s, cp)) {
-            HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(fa->fontdef, (HPDF_UINT16)cp);
+            HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp);
             map[2 * cp] = (HPDF_BYTE)(gid >> 8);
             map[2 * cp + 1] = (HPDF_BYTE)gid;
         }
-    HPDF_STATUS r = pdf_stream_set(fa->map_stream, map, n);
+    HPDF_STATUS r = pdf_stream_set(stream, map, n);
     free(map);
     if (pdf_hpdf_failed(c, r))
         return pdf_check(c, "cannot write the glyph map");
@@ -421,23 +420,12 @@ static int write_cid_map(struct pdf_ctx *c, const struct font_slot *s)
     "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
 #define TOUNICODE_TAIL "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
 
-/* The keys libharu gives a stream it made as an encoding CMap (Type,
- * CMapName UTF-8, CIDSystemInfo Adobe-Identity-H, WMode): a ToUnicode map
- * or a font file made of it needs none. */
-static void strip_cmap_keys(HPDF_Dict stream)
-{
-    pdf_dict_remove(stream, "Type");
-    pdf_dict_remove(stream, "CMapName");
-    pdf_dict_remove(stream, "CIDSystemInfo");
-    pdf_dict_remove(stream, "WMode");
-}
-
-/* The ToUnicode map of every font: the codes of our Type0 fonts are
- * Identity-H, two bytes equal to the CID, which libharu's UTF-8 encoder
- * makes equal to the BMP code point. So one identity map serves all fonts:
+/* The ToUnicode map of every Type0 font: their codes are Identity-H, two
+ * bytes equal to the CID, which pdf_draw.c makes the BMP code point. So
+ * one identity map serves all fonts:
  * a bfrange for each block of 256 codes drawn (a range may not cross a
  * change of the first byte); it also maps codes never drawn, which is
- * harmless. It is written into the first font's own ToUnicode stream. */
+ * harmless. */
 static int write_tounicode(struct pdf_ctx *c, HPDF_Dict cmap)
 {
     uint8_t blocks[256] = {0};
@@ -448,7 +436,6 @@ static int write_tounicode(struct pdf_ctx *c, HPDF_Dict cmap)
                 blocks[cp >> 8] = 1;
                 n++;
             }
-    strip_cmap_keys(cmap);
     char buf[600 + 256 * 22];
     int len = snprintf(buf, sizeof buf,
                        TOUNICODE_HEAD
@@ -547,10 +534,8 @@ static int write_simple_tounicode(struct pdf_ctx *c)
 /* The font descriptor and the font program. libharu makes the descriptor
  * when it saves, with a font file rebuilt from the file it loaded; it is
  * made here instead without that file (the program is HarfBuzz's subset,
- * embedded as it is), and libharu's hook is cleared so it is not redone.
- * `spare` is a stream object libharu made that is not needed any more (a
- * ToUnicode map): it becomes the font file rather than an empty object. */
-static int embed_font(struct pdf_ctx *c, struct font_slot *s, HPDF_Dict spare)
+ * embedded as it is), and libharu's hook is cleared so it is not redone. */
+static int embed_font(struct pdf_ctx *c, struct font_slot *s)
 {
     HPDF_FontAttr fa = s->font->attr;
     HPDF_TTFontDefAttr ta = fa->fontdef->attr;
@@ -564,9 +549,7 @@ static int embed_font(struct pdf_ctx *c, struct font_slot *s, HPDF_Dict spare)
      * seeks to the end of the glyph, and libharu's memory stream refuses a
      * seek to the end of data that fills its buffers exactly: a composite
      * glyph that ends the font (é in a subset of "Renée") left
-     * HPDF_INVALID_OBJECT set, failing the page at the next check. (The
-     * flag was needed on: HPDF_GetFont makes a Type0 font's CIDToGIDMap
-     * stream only for an embedded font.) */
+     * HPDF_INVALID_OBJECT set, failing the page at the next check. */
     ta->embedding = HPDF_FALSE;
     r = s->font->before_write_fn(s->font);
     s->font->before_write_fn = NULL;
@@ -586,14 +569,9 @@ static int embed_font(struct pdf_ctx *c, struct font_slot *s, HPDF_Dict spare)
     r = HPDF_Dict_AddNumber(desc, "CapHeight", upem > 0 ? (HPDF_INT32)lround(cap * 1000 / upem) : 0);
     r += HPDF_Dict_AddNumber(desc, "XHeight", upem > 0 ? (HPDF_INT32)lround(xh * 1000 / upem) : 0);
 
-    HPDF_Dict file = spare;
-    if (file) {
-        strip_cmap_keys(file);
-    } else {
-        file = HPDF_DictStream_New(c->pdf->mmgr, c->pdf->xref);
-        if (!file)
-            return pdf_check_or_fail(c, "cannot embed a font", "out of memory");
-    }
+    HPDF_Dict file = HPDF_DictStream_New(c->pdf->mmgr, c->pdf->xref);
+    if (!file)
+        return pdf_check_or_fail(c, "cannot embed a font", "out of memory");
     unsigned len = 0;
     const char *data = hb_blob_get_data(s->program, &len);
     r += pdf_stream_set(file, data, len);
@@ -614,6 +592,53 @@ static int can_be_simple(const struct font_slot *s)
         if (has_cp(s, cp) && winansi_code(cp) < 0)
             return 0;
     return 1;
+}
+
+/* Turns libharu's simple TrueType font for slot s into a Type0 font
+ * (Identity-H, codes = BMP code points) with a CIDFontType2 made here.
+ * libharu's own Type0 font walks all 65,536 codes of its UTF-8 encoder, a
+ * glyph lookup and a width each, only for all of it to be replaced (the
+ * widths, glyph map and ToUnicode map are written here): 12 M
+ * instructions a font, half of a leaflet that needs one. The dictionary
+ * stays libharu's font object, so pages name it in their resources as
+ * any other. All Type0 fonts share one ToUnicode map, *tounicode. */
+static int make_type0(struct pdf_ctx *c, struct font_slot *s, HPDF_Dict *tounicode)
+{
+    HPDF_Dict font = s->font;
+    font->write_fn = NULL; /* a simple font's Widths */
+    if (embed_font(c, s) < 0)
+        return -1;
+    HPDF_FontDef def = ((HPDF_FontAttr)font->attr)->fontdef;
+    HPDF_MMgr mm = c->pdf->mmgr;
+    HPDF_Xref xref = c->pdf->xref;
+    HPDF_Dict cid = HPDF_Dict_New(mm), info = HPDF_Dict_New(mm), map = HPDF_DictStream_New(mm, xref);
+    HPDF_Array descendants = HPDF_Array_New(mm);
+    if (!*tounicode)
+        *tounicode = HPDF_DictStream_New(mm, xref);
+    if (!cid || !info || !map || !descendants || !*tounicode)
+        return pdf_check_or_fail(c, "cannot make a font", "out of memory");
+    HPDF_STATUS r = HPDF_Xref_Add(xref, cid);
+    r += HPDF_Dict_AddName(cid, "Type", "Font");
+    r += HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
+    r += HPDF_Dict_AddName(cid, "BaseFont", ((HPDF_TTFontDefAttr)def->attr)->base_font);
+    r += HPDF_Dict_Add(cid, "CIDSystemInfo", info);
+    r += HPDF_Dict_Add(info, "Registry", HPDF_String_New(mm, "Adobe", NULL));
+    r += HPDF_Dict_Add(info, "Ordering", HPDF_String_New(mm, "Identity", NULL));
+    r += HPDF_Dict_AddNumber(info, "Supplement", 0);
+    r += HPDF_Dict_Add(cid, "FontDescriptor", def->descriptor);
+    r += HPDF_Dict_Add(cid, "CIDToGIDMap", map);
+    static const char *const simple_keys[] = {"Subtype", "FirstChar", "LastChar", "Widths",
+                                              "MissingWidth", "Encoding", "FontDescriptor", "ToUnicode"};
+    for (size_t k = 0; k < sizeof simple_keys / sizeof simple_keys[0]; k++)
+        pdf_dict_remove(font, simple_keys[k]);
+    r += HPDF_Dict_AddName(font, "Subtype", "Type0");
+    r += HPDF_Dict_AddName(font, "Encoding", "Identity-H");
+    r += HPDF_Dict_Add(font, "DescendantFonts", descendants);
+    r += HPDF_Array_Add(descendants, cid);
+    r += HPDF_Dict_Add(font, "ToUnicode", *tounicode);
+    if (pdf_hpdf_failed(c, r))
+        return pdf_check_or_fail(c, "cannot make a font", "cannot make a font");
+    return write_widths(c, s, cid) < 0 || write_cid_map(c, s, map) < 0 ? -1 : 0;
 }
 
 int pdf_fonts_load(struct pdf_ctx *c)
@@ -643,37 +668,13 @@ int pdf_fonts_load(struct pdf_ctx *c)
                 return -1;
             hb_blob_destroy(metrics);
         }
-        if (!s->simple && !pdf_utf8_encoder(c))
-            return pdf_check_or_fail(c, "cannot start the UTF-8 encoder", "no UTF-8 encoder");
-        s->font = HPDF_GetFont(c->pdf, def->base_font, s->simple ? "WinAnsiEncoding" : "UTF-8");
+        /* A Type0 font too starts as libharu's simple TrueType font. */
+        s->font = HPDF_GetFont(c->pdf, def->base_font, "WinAnsiEncoding");
         if (!s->font || c->err)
             return pdf_check_or_fail(c, s->path, "cannot use font %s", s->path);
-        HPDF_FontAttr fa = s->font->attr;
-        if (s->simple) {
-            if (fa->type != HPDF_FONT_TRUETYPE)
-                return pdf_fail(c, "cannot use font %s: unexpected libharu font", s->path);
-            if (write_simple_widths(c, s) < 0 || embed_font(c, s, NULL) < 0)
-                return -1;
-            continue;
-        }
-        if (fa->fontdef->type != HPDF_FONTDEF_TYPE_TRUETYPE || !fa->descendant_font || !fa->cmap_stream)
+        if (((HPDF_FontAttr)s->font->attr)->type != HPDF_FONT_TRUETYPE)
             return pdf_fail(c, "cannot use font %s: unexpected libharu font", s->path);
-        /* One ToUnicode map for all: the first font's; the others' own
-         * streams become their font files. */
-        HPDF_Dict spare = NULL;
-        if (!tounicode) {
-            tounicode = fa->cmap_stream;
-        } else {
-            spare = fa->cmap_stream;
-            if (pdf_hpdf_failed(c, HPDF_Dict_Add(s->font, "ToUnicode", tounicode)))
-                return pdf_check(c, "cannot share the ToUnicode map");
-        }
-        /* libharu writes Ordering (Identity-H); Identity-H's is Identity. */
-        HPDF_Dict info = HPDF_Dict_GetItem(fa->descendant_font, "CIDSystemInfo", HPDF_OCLASS_DICT);
-        if (info &&
-            pdf_hpdf_failed(c, HPDF_Dict_Add(info, "Ordering", HPDF_String_New(c->pdf->mmgr, "Identity", NULL))))
-            return pdf_check(c, s->path);
-        if (write_widths(c, s, fa->descendant_font) < 0 || write_cid_map(c, s) < 0 || embed_font(c, s, spare) < 0)
+        if (s->simple ? write_simple_widths(c, s) < 0 || embed_font(c, s) < 0 : make_type0(c, s, &tounicode) < 0)
             return -1;
     }
     if (tounicode && write_tounicode(c, tounicode) < 0)
