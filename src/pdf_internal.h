@@ -85,8 +85,9 @@ const char *pdf_hpdf_error_text(HPDF_STATUS e);
 /* Decodes one UTF-8 sequence; returns its length and sets *cp, or returns
  * the number of bytes to skip with *cp = UINT32_MAX if it is malformed. */
 int pdf_utf8_next(const unsigned char *s, uint32_t *cp);
-/* Whether libharu's UTF-8 encoder can draw a code point (UINT32_MAX, for
- * malformed UTF-8, cannot): BMP only, no C0 controls. */
+/* Whether a code point can be drawn (UINT32_MAX, for malformed UTF-8,
+ * cannot): BMP only, as a Type0 font's two-byte codes are the code point
+ * itself; no C0 controls. */
 static inline int pdf_drawable(uint32_t cp)
 {
     return cp >= 0x20 && cp < BMP;
@@ -112,7 +113,8 @@ int pdf_fonts_collect(struct pdf_ctx *c);
 /* Makes the fonts of all slots with something to draw. */
 int pdf_fonts_load(struct pdf_ctx *c);
 /* Readies cleaned text for a slot's font: returns its width in the PDF, in
- * 1/1000 em, and rewrites it in place into the font's encoding. */
+ * 1/1000 em, and rewrites it in place into WinAnsi bytes for a simple font
+ * (a Type0 font's text stays UTF-8; pdf_draw.c writes its codes). */
 long pdf_font_encode(const struct pdf_ctx *c, const struct font_slot *s, char *t);
 /* Releases what the fonts hold outside libharu. */
 void pdf_fonts_free(struct pdf_ctx *c);
