@@ -83,7 +83,7 @@ test: unit golden-check e2e bad-input
 # `make bench-typeset` only the line and page quality.
 $(BUILD)/bench/typeset_bench: tests/bench/typeset_bench.c $(BUILD)/libhandout.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -DHAVE_FLOW_PARA_LINES -DHAVE_FLOW_FORCED_END $< $(BUILD)/libhandout.a $(LDFLAGS) $(LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libhandout.a $(LDFLAGS) $(LDLIBS) -o $@
 
 bench: $(BUILD)/handout $(BUILD)/bench/typeset_bench
 	HANDOUT=$(BUILD)/handout TYPESET_BENCH=$(BUILD)/bench/typeset_bench tests/bench/run.sh

@@ -15,18 +15,9 @@
  * inside one slab) and code-block lines (never broken by the breaker) are
  * not lines here.
  *
- * Paragraph boundaries: when struct flow_slab has `para_line` (1-based line
- * of its paragraph, 0 for slabs that are not paragraph lines) and
- * `para_lines` (lines in that paragraph), build with -DHAVE_FLOW_PARA_LINES
- * and they are used as they are; with `forced_end` (the line ends at a hard
- * line break) too, build with -DHAVE_FLOW_FORCED_END and such lines count
- * as final. The Makefile sets both by looking in src/typeset.h. Otherwise
- * boundaries are inferred from the flow: a paragraph is a run of
- * consecutive text slabs with nothing between them (every block is
- * followed by a space slab in the default layout), broken where a heading
- * mark or a list or footnote marker starts a line, or where the text's left
- * edge moves. A line ended by a hard break ("\" or two spaces) cannot be
- * told from a wrapped line that way and counts as non-final.
+ * Paragraph boundaries come from the flow: flow_slab.para_line (1-based
+ * line of its paragraph, 0 for slabs that are not paragraph lines), and
+ * forced_end (the line ends at a hard line break: it counts as final).
  *
  * Unused width is measured on the output, as a reader sees it: the right
  * edge of the text box (the column, or an alert's padded box) minus the
@@ -151,9 +142,8 @@ struct slab_info {
     const struct flow_slab *s;
     enum slab_kind kind;
     const char *key;    /* last text (or image) item: finds the page */
-    double left, right; /* text box: left of the text, right edge of the box */
+    double right;       /* right edge of the text box */
     double end;         /* right end of the last text run */
-    bool marker;        /* a list or footnote marker starts this line */
     int frame;          /* -1: not found / not placed */
     int para;           /* paragraph index, -1 if not a line */
 };
@@ -165,19 +155,16 @@ static void classify(struct slab_info *si, const struct flow *f, const struct la
     si->key = NULL;
     si->frame = -1;
     si->para = -1;
-    si->marker = false;
     if (s->is_space || !s->items)
         return;
-    const struct page_item *first_text = NULL, *second_text = NULL;
+    const struct page_item *first_text = NULL;
     double right = f->width, end = -1e9;
-    bool table_row = false, code = false, task_box = false;
+    bool table_row = false, code = false;
     for (const struct page_item *it = s->items; it; it = it->next) {
         switch (it->kind) {
         case PAGE_TEXT:
             if (!first_text)
                 first_text = it;
-            else if (!second_text)
-                second_text = it;
             if (it->x + it->w > end)
                 end = it->x + it->w;
             si->key = it->text;
@@ -191,9 +178,7 @@ static void classify(struct slab_info *si, const struct flow *f, const struct la
                 table_row = true;
             break;
         case PAGE_RECT:
-            if (it->fill == PAGE_NO_COLOR && it->stroke != PAGE_NO_COLOR)
-                task_box = true; /* a task-list check box */
-            else if (it->fill == l->code_background && fabs(it->h - s->height) < 0.01)
+            if (it->fill == l->code_background && fabs(it->h - s->height) < 0.01)
                 code = true;
             else if (it->fill == l->table_header_background)
                 table_row = true;
@@ -214,14 +199,6 @@ static void classify(struct slab_info *si, const struct flow *f, const struct la
         return;
     }
     si->kind = SK_LINE;
-    /* A marker hangs left of the text with a gap; runs of a line touch. */
-    if (second_text && first_text->x + first_text->w < second_text->x - 0.5) {
-        si->marker = true;
-        si->left = second_text->x;
-    } else {
-        si->marker = task_box;
-        si->left = first_text->x;
-    }
     si->right = right;
     si->end = end;
 }
@@ -269,7 +246,6 @@ static void analyse(const struct flow *f, const struct doc *doc, int first_page,
     int *pstart = malloc((size_t)(n + 1) * sizeof *pstart), *pend = malloc((size_t)(n + 1) * sizeof *pend);
     bool *pheading = calloc((size_t)(n + 1), sizeof *pheading);
     int paras = 0;
-#ifdef HAVE_FLOW_PARA_LINES
     for (i = 0; i < n; i++) {
         if (si[i].kind != SK_LINE || si[i].s->para_line <= 0) {
             si[i].kind = si[i].kind == SK_LINE ? SK_SKIP : si[i].kind;
@@ -283,21 +259,6 @@ static void analyse(const struct flow *f, const struct doc *doc, int first_page,
         pend[paras - 1] = i;
         si[i].para = paras - 1;
     }
-#else
-    for (i = 0; i < n; i++) {
-        if (si[i].kind != SK_LINE)
-            continue;
-        bool cont = i > 0 && si[i - 1].kind == SK_LINE && !si[i].marker && si[i].s->mark_level == 0 &&
-                    fabs(si[i].left - si[i - 1].left) < 0.5;
-        if (!cont) {
-            pstart[paras] = i;
-            pheading[paras] = si[i].s->mark_level > 0;
-            paras++;
-        }
-        pend[paras - 1] = i;
-        si[i].para = paras - 1;
-    }
-#endif
 
     struct stats t = {0};
     t.topics = 1;
@@ -311,10 +272,7 @@ static void analyse(const struct flow *f, const struct doc *doc, int first_page,
             if (si[i].para != k)
                 continue;
             t.lines++;
-            bool final = i == last;
-#ifdef HAVE_FLOW_FORCED_END
-            final = final || si[i].s->forced_end;
-#endif
+            bool final = i == last || si[i].s->forced_end;
             if (show_lines) {
                 printf("%s %s p%d.%d frame %d %s unused %6.1f | ", mode, name, k, i - first, si[i].frame,
                        final ? "final" : "     ", si[i].right - si[i].end);
@@ -502,17 +460,12 @@ int main(int argc, char **argv)
     }
     free(paths);
 
-#ifdef HAVE_FLOW_PARA_LINES
-    const char *how = "from flow_slab.para_line/para_lines";
-#else
-    const char *how = "inferred from the flow (no flow_slab.para_line yet)";
-#endif
     char paper[64];
     printf("Typesetting quality: %d topics, layout %s%s (%s, %g pt body, %g pt column), real fonts\n", st[0].topics,
            l.name ? l.name : layout_name, large_print ? " + large print" : "",
            layout_paper_name(l.paper_w, l.paper_h, paper, sizeof paper), l.style[EL_BODY].size,
            layout_column_width(&l));
-    printf("paragraph boundaries %s\n\n", how);
+    printf("paragraph boundaries from flow_slab.para_line\n\n");
     printf("| breaker | pages | paragraphs | lines | non-final lines | raggedness (pt²/line) | RMS unused (pt) | worst (pt) | overfull | widows | orphans | stranded headings |\n");
     printf("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     double rag[MODES];
