@@ -12,14 +12,19 @@ struct page_item *page_item_new(struct arena *a, enum page_item_kind kind)
     return it;
 }
 
-void page_append(struct page *p, struct page_item *it)
+void page_items_append(struct page_item **head, struct page_item **tail, struct page_item *it)
 {
     it->next = NULL;
-    if (p->items_tail)
-        p->items_tail->next = it;
+    if (*tail)
+        (*tail)->next = it;
     else
-        p->items = it;
-    p->items_tail = it;
+        *head = it;
+    *tail = it;
+}
+
+void page_append(struct page *p, struct page_item *it)
+{
+    page_items_append(&p->items, &p->items_tail, it);
 }
 
 void page_add_mark(struct arena *a, struct page *p, int level, const char *title, double y)

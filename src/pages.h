@@ -70,6 +70,8 @@ struct doc {
 struct arena;
 struct page_item *page_item_new(struct arena *a, enum page_item_kind kind);
 void page_append(struct page *p, struct page_item *it);
+/* Appends it to the list from *head to *tail (both NULL when empty). */
+void page_items_append(struct page_item **head, struct page_item **tail, struct page_item *it);
 void page_add_mark(struct arena *a, struct page *p, int level,
                    const char *title, double y);
 /* A readable, stable text dump of the whole document (for golden tests). */

@@ -54,13 +54,8 @@ struct page_item *typeset_text_line(const struct layout *l, const struct fontset
                 struct page_item *c = page_item_new(a, PAGE_TEXT);
                 *c = *it;
                 c->y = 0;
-                c->next = NULL;
                 *width = fmax(*width, c->x + c->w);
-                if (tail)
-                    tail->next = c;
-                else
-                    head = c;
-                tail = c;
+                page_items_append(&head, &tail, c);
             }
     return head;
 }

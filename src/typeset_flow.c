@@ -26,12 +26,7 @@ struct flow_slab *ts_slab_new(struct ts *ts, double height)
 
 void ts_slab_add(struct flow_slab *s, struct page_item *it)
 {
-    it->next = NULL;
-    if (s->items_tail)
-        s->items_tail->next = it;
-    else
-        s->items = it;
-    s->items_tail = it;
+    page_items_append(&s->items, &s->items_tail, it);
 }
 
 struct page_item *ts_add_rect(struct ts *ts, struct flow_slab *s, double x, double y, double w, double h,
@@ -68,11 +63,7 @@ static void slab_backgrounds(struct ts *ts, struct flow_slab *s)
             it->w = k == 0 ? c->right - c->left : c->bar_width;
             it->h = s->height;
             it->fill = color;
-            if (tail)
-                tail->next = it;
-            else
-                head = it;
-            tail = it;
+            page_items_append(&head, &tail, it);
         }
     }
     if (!head)
