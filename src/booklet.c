@@ -9,20 +9,19 @@
 #include "layout.h"
 #include "leaflet.h"
 #include "paginate.h"
-#include "parallel.h"
 #include "source.h"
 #include "typeset.h"
 
 static int compare_topics(const void *pa, const void *pb)
 {
-    const struct topic *a = pa, *b = pb;
+    const struct topic *a = &((const struct booklet_topic *)pa)->topic, *b = &((const struct booklet_topic *)pb)->topic;
     int oa = a->meta.has_order ? a->meta.order : INT_MAX, ob = b->meta.has_order ? b->meta.order : INT_MAX;
     if (oa != ob)
         return oa < ob ? -1 : 1;
     return strcmp(a->name, b->name);
 }
 
-void booklet_sort(struct topic *topics, int n)
+void booklet_sort(struct booklet_topic *topics, int n)
 {
     qsort(topics, (size_t)n, sizeof *topics, compare_topics);
 }
@@ -40,54 +39,21 @@ static void append_pages(struct doc *dst, const struct doc *src, struct arena *a
     dst->page_count = dst->page_cap = n;
 }
 
-/* Typesetting topics is independent work: done on several threads, each in
- * an arena of its own; pagination then runs in order on the results. */
-struct set_job {
-    const struct topic *topic;
-    struct arena *arena;
-    struct diag diag;
-    struct flow flow;
-    int status;
-};
-
-struct set_batch {
-    struct set_job *jobs;
-    const struct layout *l;
-    const struct fontset *fs;
-    struct typeset_options to;
-};
-
-static void set_one(void *ctx, int i)
+/* Every topic in a booklet opens with its title, whatever the layout does
+ * for a leaflet on its own (a tri-fold puts it on the cover). */
+static struct layout with_titles(const struct layout *l)
 {
-    struct set_batch *b = ctx;
-    struct set_job *j = &b->jobs[i];
-    j->status = j->arena ? typeset_topic(j->topic, b->l, b->fs, &b->to, j->arena, &j->diag, &j->flow) : -1;
+    struct layout t = *l;
+    t.show_title_block = true;
+    return t;
 }
 
-static int set_all(const struct topic *topics, int n, const struct layout *l, const struct fontset *fs,
-                   const struct leaflet_options *o, struct arena *a, struct diag *d, struct flow *flows)
+int booklet_set_topic(struct booklet_topic *t, const struct layout *l, const struct fontset *fs,
+                      const struct leaflet_options *o, struct arena *a, struct diag *d)
 {
-    struct set_batch b = {.l = l, .fs = fs, .to = {o->line_breaking}};
-    b.jobs = calloc((size_t)(n > 0 ? n : 1), sizeof *b.jobs);
-    if (!b.jobs)
-        return -1;
-    for (int i = 0; i < n; i++)
-        b.jobs[i] = (struct set_job){.topic = &topics[i], .arena = arena_new()};
-    parallel_for(n, o->jobs, set_one, &b);
-    int status = 0;
-    for (int i = 0; i < n; i++) {
-        struct set_job *j = &b.jobs[i];
-        diag_move(d, &j->diag); /* in topic order, whatever finished first */
-        if (j->arena)
-            arena_adopt(a, j->arena);
-        else
-            diag_add(d, DIAG_ERROR, topics[i].path, 0, 0, "out of memory");
-        if (j->status)
-            status = -1;
-        flows[i] = j->flow;
-    }
-    free(b.jobs);
-    return status;
+    struct layout lt = with_titles(l);
+    struct typeset_options to = {o->line_breaking};
+    return typeset_topic(&t->topic, &lt, fs, &to, a, d, &t->flow);
 }
 
 static void prepend_mark(struct arena *a, struct page *p, int level, const char *title, double y)
@@ -99,39 +65,33 @@ static void prepend_mark(struct arena *a, struct page *p, int level, const char 
         p->marks_tail = m;
 }
 
-int booklet_build(const struct topic *topics, int n, const struct booklet_info *info, const struct layout *l,
-                  const struct fontset *fs, const struct leaflet_options *o, struct arena *a, struct diag *d,
-                  struct doc *out)
+int booklet_build(const struct booklet_topic *topics, int n, const struct booklet_info *info,
+                  const struct layout *l, const struct fontset *fs, const struct leaflet_options *o,
+                  struct arena *a, struct diag *d, struct doc *out)
 {
     memset(out, 0, sizeof *out);
-    /* Every topic in a booklet opens with its title, whatever the layout
-     * does for a leaflet on its own (a tri-fold puts it on the cover). */
-    struct layout with_titles = *l;
-    with_titles.show_title_block = true;
-    l = &with_titles;
+    struct layout lt = with_titles(l);
+    l = &lt;
     const double top = l->paper_h - l->margin_top;
 
     /* The topics first: their page numbers (1, 2, ... after the front
      * matter) do not depend on how long the contents turn out to be. */
     struct doc body = {0};
     int *start = arena_alloc(a, (size_t)(n + 1) * sizeof *start);
-    struct flow *flows = arena_alloc(a, (size_t)(n > 0 ? n : 1) * sizeof *flows);
-    if (set_all(topics, n, l, fs, o, a, d, flows))
-        return -1;
     for (int i = 0; i < n; i++) {
         if (l->double_sided && body.page_count % 2 == 1)
             paginate_blank(&body, l, a); /* each topic starts on a right-hand page */
         start[i] = body.page_count;
-        paginate_flow(&body, &flows[i], l, a);
+        paginate_flow(&body, &topics[i].flow, l, a);
         for (int p = start[i]; p < body.page_count; p++)
             for (struct page_mark *m = body.pages[p].marks; m; m = m->next)
                 m->level += 2; /* booklet -> topic -> headings */
-        prepend_mark(a, &body.pages[start[i]], 2, topics[i].meta.title, top);
-        paginate_header(&body, start[i] + 1, body.page_count, l, fs, topics[i].meta.title, a, d);
+        prepend_mark(a, &body.pages[start[i]], 2, topics[i].topic.meta.title, top);
+        paginate_header(&body, start[i] + 1, body.page_count, l, fs, topics[i].topic.meta.title, a, d);
     }
     start[n] = body.page_count;
     for (int i = 0; i < n; i++) {
-        struct paginate_fields f = paginate_topic_fields(&topics[i].meta, start[i], start[i + 1]);
+        struct paginate_fields f = paginate_topic_fields(&topics[i].topic.meta, start[i], start[i + 1]);
         f.first_number = start[i] + 1;
         f.total = body.page_count;
         paginate_footers(&body, start[i], start[i + 1], l, fs, &f, a, d);
@@ -149,7 +109,7 @@ int booklet_build(const struct topic *topics, int n, const struct booklet_info *
     int contents_first = out->page_count;
     struct typeset_contents_entry *entries = arena_alloc(a, (size_t)(n > 0 ? n : 1) * sizeof *entries);
     for (int i = 0; i < n; i++)
-        entries[i] = (struct typeset_contents_entry){topics[i].meta.title, start[i] + 1, start[i]};
+        entries[i] = (struct typeset_contents_entry){topics[i].topic.meta.title, start[i] + 1, start[i]};
     if (typeset_contents(entries, n, "Contents", l, fs, a, d, &flow))
         return -1;
     paginate_flow(out, &flow, l, a);
@@ -174,7 +134,7 @@ int booklet_build(const struct topic *topics, int n, const struct booklet_info *
     out->info.author = info->organisation;
     out->info.subject = info->subtitle;
     out->info.date = info->date;
-    out->info.lang = n > 0 ? topics[0].meta.lang : "en-GB";
+    out->info.lang = n > 0 ? topics[0].topic.meta.lang : "en-GB";
     if (!o->no_impose && leaflet_impose(out, l, o->creep, a, d, NULL))
         return -1;
     return arena_failed(a) ? -1 : 0;

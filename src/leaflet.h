@@ -17,7 +17,6 @@ struct leaflet_options {
     enum linebreak_mode line_breaking;
     double creep;           /* pt, saddle stitching only */
     bool no_impose;         /* logical pages, even if the layout imposes */
-    int jobs;               /* booklets: topics typeset at once (threads, counting the caller) */
 };
 
 /* Returns 0, or -1 with errors in d. */

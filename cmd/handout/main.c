@@ -403,11 +403,14 @@ static int cmd_build(const struct options *o)
 
 /* ---- booklet ---------------------------------------------------------- */
 
-/* Loading a booklet's topics, one a thread at a time. */
+/* Loading a booklet's topics: each is parsed and set on one thread, in an
+ * arena of its own, while other threads do the same with others. */
 struct loading {
     const struct inputs *in;
     const char *out;
-    struct topic *topics;
+    const struct setup *s;
+    const struct leaflet_options *o;
+    struct booklet_topic *topics;
     struct arena **arenas;
     struct diag *diags;
     bool *ok;
@@ -417,22 +420,25 @@ static void load_one(void *ctx, int i)
 {
     struct loading *l = ctx;
     const char *path = l->in->paths[i];
+    struct booklet_topic *t = &l->topics[i];
     l->arenas[i] = arena_new();
     if (same_file(path, l->out))
         diag_add(&l->diags[i], DIAG_ERROR, path, 0, 0, "output %s would overwrite the input", l->out);
-    else
-        l->ok[i] = source_load(&l->topics[i], path, l->arenas[i], &l->diags[i]) == 0;
+    else if (source_load(&t->topic, path, l->arenas[i], &l->diags[i]) == 0)
+        l->ok[i] = booklet_set_topic(t, &l->s->layout, l->s->fonts, l->o, l->arenas[i], &l->diags[i]) == 0;
 }
 
-/* Loads every input on `jobs` threads (each into an arena of its own,
- * adopted by a); returns how many loaded, first in topics, in input
- * order, with the diagnostics in input order. */
-static int load_topics(const struct inputs *in, const char *out, int jobs, struct topic *topics, struct arena *a,
+/* Loads and sets every input on `jobs` threads (each topic into an arena
+ * of its own, adopted by a); returns how many succeeded, first in topics,
+ * in input order, with the diagnostics in input order. */
+static int load_topics(const struct inputs *in, const char *out, const struct setup *s,
+                       const struct leaflet_options *o, int jobs, struct booklet_topic *topics, struct arena *a,
                        struct diag *d)
 {
     int n = in->count, loaded = 0;
-    struct loading l = {in, out, calloc((size_t)n + 1, sizeof *l.topics), calloc((size_t)n + 1, sizeof *l.arenas),
-                        calloc((size_t)n + 1, sizeof *l.diags), calloc((size_t)n + 1, sizeof *l.ok)};
+    struct loading l = {in, out, s, o, calloc((size_t)n + 1, sizeof *l.topics),
+                        calloc((size_t)n + 1, sizeof *l.arenas), calloc((size_t)n + 1, sizeof *l.diags),
+                        calloc((size_t)n + 1, sizeof *l.ok)};
     if (!l.topics || !l.arenas || !l.diags || !l.ok) {
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "out of memory");
         n = 0;
@@ -443,7 +449,7 @@ static int load_topics(const struct inputs *in, const char *out, int jobs, struc
         if (l.ok[i])
             topics[loaded++] = l.topics[i];
         else
-            source_free(&l.topics[i]);
+            source_free(&l.topics[i].topic);
         if (l.arenas[i])
             arena_adopt(a, l.arenas[i]);
     }
@@ -476,8 +482,8 @@ static int cmd_booklet(const struct options *o)
     const char *out = o->output ? o->output : "out/booklet.pdf";
     struct setup s = {0};
     int status = d.errors ? -1 : setup_load(&s, o);
-    struct topic *topics = calloc((size_t)(in.count > 0 ? in.count : 1), sizeof *topics);
-    int loaded = status == 0 ? load_topics(&in, out, o->jobs, topics, a, &d) : 0;
+    struct booklet_topic *topics = calloc((size_t)(in.count > 0 ? in.count : 1), sizeof *topics);
+    int loaded = status == 0 && topics ? load_topics(&in, out, &s, &o->leaflet, o->jobs, topics, a, &d) : 0;
     if (d.errors)
         status = -1;
     if (status == 0) {
@@ -486,7 +492,7 @@ static int cmd_booklet(const struct options *o)
              * topic's organisation. */
             booklet_sort(topics, loaded);
             if (loaded > 0)
-                info.organisation = topics[0].meta.author;
+                info.organisation = topics[0].topic.meta.author;
         }
         struct doc doc;
         status = booklet_build(topics, loaded, &info, &s.layout, s.fonts, &o->leaflet, a, &d, &doc);
@@ -510,7 +516,7 @@ static int cmd_booklet(const struct options *o)
     diag_print(&d, stderr);
     diag_free(&d);
     for (int i = 0; i < loaded; i++)
-        source_free(&topics[i]);
+        source_free(&topics[i].topic);
     free(topics);
     inputs_free(&in);
     setup_free(&s);
@@ -645,7 +651,6 @@ int main(int argc, char **argv)
         return usage_error("unknown command '%s' (try 'build', 'booklet' or 'layouts')", cmd);
     struct options o = {.command = cmd, .leaflet = {.line_breaking = LINEBREAK_OPTIMAL}};
     int status = parse_options(argc - 2, argv + 2, &o);
-    o.leaflet.jobs = o.jobs;
     if (status == 0) {
         if (strcmp(cmd, "build") == 0) {
             if (!o.output)
