@@ -119,7 +119,7 @@ int pdf_check_or_fail(struct pdf_ctx *c, const char *what, const char *fmt, ...)
 
 /* ---- text -------------------------------------------------------------- */
 
-int pdf_utf8_next(const unsigned char *s, uint32_t *cp)
+int pdf_utf8_decode(const unsigned char *s, uint32_t *cp)
 {
     unsigned char b = s[0];
     int n;

@@ -73,6 +73,11 @@ static void to_winansi(char *t)
     *o = '\0';
 }
 
+static int advance_1000(const struct fontset *fs, int face, uint32_t cp)
+{
+    return (int)lround(fontset_advance(fs, face, cp) * 1000);
+}
+
 /* Finds the slot of every face used by text and the code points each draws. */
 int pdf_fonts_collect(struct pdf_ctx *c)
 {
@@ -102,6 +107,8 @@ int pdf_fonts_collect(struct pdf_ctx *c)
                 if (si == c->nslots) {
                     c->slots[si].path = fp;
                     c->slots[si].face = it->face;
+                    for (uint32_t cp = 0; cp < SLOT_WIDTHS; cp++)
+                        c->slots[si].width[cp] = advance_1000(c->fs, it->face, cp);
                     c->nslots++;
                 }
                 c->face_slot[it->face] = si;
@@ -137,7 +144,7 @@ int pdf_fonts_collect(struct pdf_ctx *c)
  * layout used, rounded. Code points the face lacks are 0 wide there too. */
 static int cp_width(const struct pdf_ctx *c, const struct font_slot *s, uint32_t cp)
 {
-    return (int)lround(fontset_advance(c->fs, s->face, cp) * 1000);
+    return cp < SLOT_WIDTHS ? s->width[cp] : advance_1000(c->fs, s->face, cp);
 }
 
 /* The width of cleaned text in the PDF, in 1/1000 em. */

@@ -25,6 +25,9 @@ struct page_item;
 
 /* Text is drawn from the Basic Multilingual Plane only. */
 enum { BMP = 0x10000 };
+/* Code points whose PDF widths a slot keeps ready: Latin-1 and Latin
+ * Extended-A, nearly all the text of a leaflet. */
+enum { SLOT_WIDTHS = 0x180 };
 
 /* One font file used by text, whatever faces name it. */
 struct font_slot {
@@ -37,6 +40,7 @@ struct font_slot {
     HPDF_Font font;
     struct hb_blob_t *program; /* the font program embedded (FontFile2) */
     int simple;             /* a TrueType font with WinAnsiEncoding, not Type0 */
+    int width[SLOT_WIDTHS]; /* in 1/1000 em, by code point */
     const char *name;       /* in the shared resources ("F1"), once drawn with */
 };
 
@@ -83,8 +87,17 @@ int pdf_hpdf_failed(struct pdf_ctx *c, HPDF_STATUS r);
 const char *pdf_hpdf_error_text(HPDF_STATUS e);
 
 /* Decodes one UTF-8 sequence; returns its length and sets *cp, or returns
- * the number of bytes to skip with *cp = UINT32_MAX if it is malformed. */
-int pdf_utf8_next(const unsigned char *s, uint32_t *cp);
+ * the number of bytes to skip with *cp = UINT32_MAX if it is malformed.
+ * ASCII, most of every text, is decoded inline. */
+int pdf_utf8_decode(const unsigned char *s, uint32_t *cp);
+static inline int pdf_utf8_next(const unsigned char *s, uint32_t *cp)
+{
+    if (*s < 0x80) {
+        *cp = *s;
+        return 1;
+    }
+    return pdf_utf8_decode(s, cp);
+}
 /* Whether a code point can be drawn (UINT32_MAX, for malformed UTF-8,
  * cannot): BMP only, as a Type0 font's two-byte codes are the code point
  * itself; no C0 controls. */
