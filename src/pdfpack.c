@@ -49,19 +49,23 @@ static int failf(struct pack *k, const char *fmt, ...)
 
 /* ---- the tokenizer (ISO 32000-1 §7.2-7.3) ------------------------------ */
 
+/* Character classes (§7.2.2), looked up: the tokenizer runs over every
+ * byte of every object that is not a stream. */
+enum { REGULAR, SPACE, DELIM };
+static const unsigned char char_class[256] = {
+    [0] = SPACE, [' '] = SPACE, ['\n'] = SPACE, ['\r'] = SPACE, ['\t'] = SPACE, ['\f'] = SPACE,
+    ['('] = DELIM, [')'] = DELIM, ['<'] = DELIM, ['>'] = DELIM, ['['] = DELIM, [']'] = DELIM,
+    ['{'] = DELIM, ['}'] = DELIM, ['/'] = DELIM, ['%'] = DELIM,
+};
+
 static int is_space(unsigned char c)
 {
-    return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0;
-}
-
-static int is_delim(unsigned char c)
-{
-    return strchr("()<>[]{}/%", c) != NULL && c != 0;
+    return char_class[c] == SPACE;
 }
 
 static int is_regular(unsigned char c)
 {
-    return !is_space(c) && !is_delim(c);
+    return char_class[c] == REGULAR;
 }
 
 static size_t skip_space(const struct pack *k, size_t i)
