@@ -12,6 +12,7 @@
 
 #include "flate.h"
 #include "outfile.h"
+#include "parallel.h"
 #include "pdf_internal.h"
 #include "pdfpack.h"
 
@@ -46,16 +47,36 @@ void pdf_stream_deflated(HPDF_Dict dict, int deflated)
     dict->write_fn = deflated ? write_flate_filter : NULL;
 }
 
-/* Deflates every stream not deflated yet (flate.c), with a plain /Filter
- * name (libharu: a one-name array); one that would not get smaller is left
- * as it is, and JPEG data alone. */
+/* One stream to deflate, on whichever thread gets it. */
+struct deflate_job {
+    HPDF_Dict dict;
+    size_t n;
+    unsigned char *z; /* its deflated data, zn bytes; zn = 0 on failure */
+    size_t zn;
+};
+
+static void deflate_job(void *ctx, int i)
+{
+    struct deflate_job *j = (struct deflate_job *)ctx + i;
+    unsigned char *in = malloc(j->n + 1);
+    j->z = malloc(flate_bound(j->n));
+    if (in && j->z && mem_stream_copy(j->dict->stream, in, j->n) == 0)
+        j->zn = flate_compress(in, j->n, j->z, FLATE_SMALLEST);
+    free(in);
+}
+
+/* Deflates every stream not deflated yet (flate.c), on c->threads threads
+ * (fonts and images take most of a leaflet's compressing), with a plain
+ * /Filter name (libharu: a one-name array); one that would not get
+ * smaller is left as it is, and JPEG data alone. */
 int pdf_streams_deflate(struct pdf_ctx *c)
 {
     HPDF_List entries = c->pdf->xref->entries;
-    unsigned char *in = NULL, *out = NULL;
-    size_t in_cap = 0, out_cap = 0;
-    int rc = 0;
-    for (HPDF_UINT i = 0; i < entries->count && !rc; i++) {
+    struct deflate_job *jobs = calloc(entries->count + 1, sizeof *jobs);
+    if (!jobs)
+        return pdf_fail(c, "out of memory");
+    int n = 0, rc = 0;
+    for (HPDF_UINT i = 0; i < entries->count; i++) {
         HPDF_XrefEntry e = HPDF_List_ItemAt(entries, i);
         HPDF_Obj_Header *h = e->obj;
         if (!h || (h->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT)
@@ -64,36 +85,28 @@ int pdf_streams_deflate(struct pdf_ctx *c)
         if (!d->stream || d->stream->type != HPDF_STREAM_MEMORY || d->write_fn ||
             (d->filter & ~HPDF_STREAM_FILTER_FLATE_DECODE))
             continue;
-        size_t n = HPDF_Stream_Size(d->stream);
-        if (n + 1 > in_cap || flate_bound(n) > out_cap) {
-            free(in);
-            free(out);
-            in_cap = n + 1;
-            out_cap = flate_bound(n);
-            in = malloc(in_cap);
-            out = malloc(out_cap);
-            if (!in || !out) {
-                rc = pdf_fail(c, "out of memory");
-                break;
-            }
-        }
-        size_t zn = 0;
-        if (mem_stream_copy(d->stream, in, n) < 0 || !(zn = flate_compress(in, n, out, FLATE_SMALLEST))) {
+        jobs[n++] = (struct deflate_job){.dict = d, .n = HPDF_Stream_Size(d->stream)};
+    }
+    parallel_for(n, c->threads, deflate_job, jobs);
+    for (int i = 0; i < n && !rc; i++) {
+        struct deflate_job *j = &jobs[i];
+        if (!j->zn) {
             rc = pdf_fail(c, "cannot compress a stream");
             break;
         }
-        d->filter = HPDF_STREAM_FILTER_NONE;
+        j->dict->filter = HPDF_STREAM_FILTER_NONE;
         /* "/Filter /FlateDecode" costs 21 bytes. */
-        if (zn + 21 < n) {
-            if (pdf_hpdf_failed(c, pdf_stream_set(d, out, zn))) {
+        if (j->zn + 21 < j->n) {
+            if (pdf_hpdf_failed(c, pdf_stream_set(j->dict, j->z, j->zn))) {
                 rc = pdf_check(c, "cannot compress a stream");
                 break;
             }
-            d->write_fn = write_flate_filter;
+            j->dict->write_fn = write_flate_filter;
         }
     }
-    free(in);
-    free(out);
+    for (int i = 0; i < n; i++)
+        free(jobs[i].z);
+    free(jobs);
     return rc;
 }
 
