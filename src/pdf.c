@@ -276,12 +276,6 @@ static int share_media_box(struct pdf_ctx *c)
 }
 
 /* ---- the document ------------------------------------------------------ */
-
-/* libharu allocates each object on its own and frees them one by one;
- * from a pool of 64 KB blocks it does neither (the 50-topic booklet: 8.5 M
- * fewer instructions, mostly in HPDF_Free, for 0.3 MB more memory). */
-enum { HPDF_POOL_BYTES = 64 * 1024 };
-
 static int build(struct pdf_ctx *c)
 {
     const struct doc *doc = c->doc;
@@ -290,7 +284,7 @@ static int build(struct pdf_ctx *c)
     if (pdf_fonts_collect(c) < 0)
         return -1;
 
-    c->pdf = HPDF_NewEx(on_hpdf_error, NULL, NULL, HPDF_POOL_BYTES, c);
+    c->pdf = HPDF_New(on_hpdf_error, c);
     if (!c->pdf)
         return pdf_fail(c, "out of memory");
     /* /Lang and /DisplayDocTitle are PDF 1.4. */
