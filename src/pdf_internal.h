@@ -166,6 +166,10 @@ void pdf_stream_deflated(HPDF_Dict dict, int deflated);
 /* Deflates every other stream (the last step before
  * saving). */
 int pdf_streams_deflate(struct pdf_ctx *c);
+
+/* pdf_objects.c: every object of the document, added to p. */
+struct pdfpack;
+int pdf_objects_write(struct pdf_ctx *c, struct pdfpack *p);
 /* Saves the document, packed, to c->path, atomically. */
 int pdf_save(struct pdf_ctx *c);
 

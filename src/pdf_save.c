@@ -1,11 +1,7 @@
-/* pdf_save: the finished document: its streams deflated, saved by
- * libharu into memory, packed into object streams and written whole.
- *
- * A quirk of libharu 2.3 worked around here: HPDF_SaveToFile can leave a
- * partial file behind, and libharu writes PDF 1.4 with every object on its
- * own: the document is saved to memory, packed into
- * object streams (pdfpack.h) and written whole (outfile.h).
- */
+/* pdf_save: the finished document: its streams deflated, its objects
+ * written as PDF 1.5 (pdf_objects.c, pdfpack.h) and the file written whole
+ * (outfile.h): libharu 2.3 writes PDF 1.4 with every object on its own,
+ * and HPDF_SaveToFile can leave a partial file behind. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,30 +106,25 @@ int pdf_streams_deflate(struct pdf_ctx *c)
     return rc;
 }
 
-/* Saves into memory, packs the objects into object streams (pdfpack.h)
- * and writes the file whole (outfile.h). */
+/* Writes the objects into a PDF 1.5 file (pdf_objects.c, pdfpack.h) and
+ * the file whole (outfile.h). */
 int pdf_save(struct pdf_ctx *c)
 {
-    HPDF_SaveToStream(c->pdf);
-    if (pdf_check(c, "cannot make the PDF") < 0)
-        return -1;
-    HPDF_Stream st = c->pdf->stream;
-    if (!st || st->type != HPDF_STREAM_MEMORY)
-        return pdf_fail(c, "cannot make the PDF: no memory stream");
-    size_t n = HPDF_Stream_Size(st);
-    unsigned char *classic = malloc(n + 1), *packed = NULL;
-    if (!classic)
+    struct pdfpack *p = pdfpack_new();
+    if (!p)
         return pdf_fail(c, "out of memory");
+    HPDF_Dict root = c->pdf->catalog, info = c->pdf->info;
+    unsigned char *file = NULL;
+    size_t len = 0;
     char err[256];
-    size_t packed_len = 0;
-    int r = mem_stream_copy(st, classic, n);
-    if (r < 0)
-        pdf_fail(c, "cannot make the PDF: libharu's output is incomplete");
-    else if ((r = pdfpack(classic, n, c->threads, &packed, &packed_len, err, sizeof err)) < 0)
-        pdf_fail(c, "cannot make the PDF: %s", err);
-    else if ((r = outfile_write(c->path, packed, packed_len, err, sizeof err)) < 0)
+    int r = pdf_objects_write(c, p);
+    if (pdfpack_finish(p, root->header.obj_id & 0x00FFFFFF, info ? info->header.obj_id & 0x00FFFFFF : 0, c->threads, &file,
+                       &len, err, sizeof err) < 0) {
+        if (r == 0)
+            r = pdf_fail(c, "cannot make the PDF: %s", err);
+    } else if (r == 0 && (r = outfile_write(c->path, file, len, err, sizeof err)) < 0) {
         pdf_fail(c, "%s", err);
-    free(classic);
-    free(packed);
+    }
+    free(file);
     return r;
 }

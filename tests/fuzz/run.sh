@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets with clang (-fsanitize=fuzzer,address,undefined,
 # linking every src/*.c directly) and runs each for SECONDS, one at a time.
 #
-#   tests/fuzz/run.sh SECONDS [TARGET ...]   TARGET: pipeline frontmatter layout pdfpack
+#   tests/fuzz/run.sh SECONDS [TARGET ...]   TARGET: pipeline frontmatter layout
 #   tests/fuzz/run.sh 0                      build, then only replay the seeds
 #                                            and the regression inputs
 #
@@ -21,7 +21,7 @@ repo=$(pwd)
 secs=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(pipeline frontmatter layout pdfpack)
+[ ${#targets[@]} -eq 0 ] && targets=(pipeline frontmatter layout)
 CLANG=${CLANG:-clang}
 B=${FUZZ_BUILD:-build/fuzz}
 F=tests/fuzz

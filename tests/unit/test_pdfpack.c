@@ -1,6 +1,6 @@
-/* pdfpack: a hand-written classic PDF packed, then read back through the
- * xref stream and object streams by a decoder written here, and checked by
- * qpdf; and the inputs it must refuse. Run from the repository root. */
+/* pdfpack: objects given one by one, then read back through the xref
+ * stream and object streams by a decoder written here, and checked by
+ * qpdf; and the misuse it must refuse. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,9 +15,8 @@
 
 #include "pdfpack.h"
 
-/* Objects written into the classic file, by number (1..). The stream's
- * data holds "endobj" and unbalanced brackets, which only the xref
- * offsets, not a scan, can step over. */
+/* Objects by number (1..). The stream's data holds "endobj" and unbalanced
+ * brackets: it is copied, never scanned. */
 static const char *const BODIES[] = {
     NULL,
     "<< /Type /Catalog /Pages 2 0 R /Outlines 5 0 R /Lang (en-GB) >>",
@@ -42,54 +41,27 @@ static const void *find(const void *hay, size_t n, const void *needle, size_t m)
     return NULL;
 }
 
-struct buf {
-    char *p;
-    size_t len;
-};
-
-static void add(struct buf *b, const void *s, size_t n)
+/* BODIES[1..NOBJ] added in order (but `skip`), packed on two threads. */
+static unsigned char *pack_bodies(uint32_t skip, size_t *out_len)
 {
-    b->p = realloc(b->p, b->len + n + 1);
-    assert_non_null(b->p);
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = 0;
-}
-
-static void addf(struct buf *b, const char *fmt, ...)
-{
-    char tmp[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    add(b, tmp, (size_t)n);
-}
-
-/* The classic file, laid out as libharu does; `trailer_extra` goes into the
- * trailer dictionary. */
-static struct buf classic(const char *trailer_extra)
-{
-    struct buf b = {0};
-    size_t off[NOBJ + 1];
-    addf(&b, "%%PDF-1.4\n%%\xb7\xbe\xad\xaa\n");
-    for (int i = 1; i <= NOBJ; i++) {
-        off[i] = b.len;
+    struct pdfpack *p = pdfpack_new();
+    assert_non_null(p);
+    for (uint32_t i = 1; i <= NOBJ; i++) {
+        if (i == skip)
+            continue;
         if (i == STREAM_OBJ) {
-            addf(&b, "%d 0 obj\n<<\n/Length %zu\n>>\nstream\r\n", i, sizeof STREAM_DATA - 1);
-            add(&b, STREAM_DATA, sizeof STREAM_DATA - 1);
-            addf(&b, "\r\nendstream\nendobj\n");
+            char stream[256];
+            int n = snprintf(stream, sizeof stream, "<<\n/Length %zu\n>>\nstream\r\n%s\nendstream",
+                             sizeof STREAM_DATA - 1, STREAM_DATA);
+            pdfpack_add(p, i, stream, (size_t)n, true);
         } else {
-            addf(&b, "%d 0 obj\n%s\nendobj\n", i, BODIES[i]);
+            pdfpack_add(p, i, BODIES[i], strlen(BODIES[i]), false);
         }
     }
-    size_t xref = b.len;
-    addf(&b, "xref\n0 %d\n0000000000 65535 f\r\n", NOBJ + 1);
-    for (int i = 1; i <= NOBJ; i++)
-        addf(&b, "%010zu 00000 n\r\n", off[i]);
-    addf(&b, "trailer\n<<\n/Root 1 0 R\n/Info %d 0 R\n/Size %d\n%s>>\nstartxref\n%zu\n%%%%EOF\n", INFO_OBJ,
-         NOBJ + 1, trailer_extra, xref);
-    return b;
+    unsigned char *out = NULL;
+    char err[128] = "";
+    assert_int_equal(pdfpack_finish(p, 1, INFO_OBJ, 2, &out, out_len, err, sizeof err), 0);
+    return out;
 }
 
 /* ---- a reader for the packed form --------------------------------------- */
@@ -128,16 +100,12 @@ static long dict_int(const char *dict, const char *key)
 static void test_packed_objects_read_back(void **state)
 {
     (void)state;
-    struct buf in = classic("");
-    unsigned char *out = NULL;
     size_t out_len = 0;
-    char err[128] = "";
-    assert_int_equal(pdfpack((unsigned char *)in.p, in.len, 2, &out, &out_len, err, sizeof err), 0);
+    unsigned char *out = pack_bodies(7, &out_len); /* object 7 is free */
     char *pdf = malloc(out_len + 1);
     memcpy(pdf, out, out_len);
     pdf[out_len] = 0;
     assert_memory_equal(pdf, "%PDF-1.5\n", 9);
-    assert_true(out_len < in.len); /* even this small file gets smaller */
 
     /* startxref -> the xref stream */
     const char *sx = find(pdf + out_len - 40, 40, "startxref\n", 10);
@@ -170,7 +138,7 @@ static void test_packed_objects_read_back(void **state)
             f3 = f3 << 8 | cur[1 + w2 + b];
         char head[32];
         snprintf(head, sizeof head, "%ld 0 obj", num);
-        if (num == 0) {
+        if (num == 0 || num == 7) {
             assert_int_equal(cur[0], 0);
         } else if (cur[0] == 1) { /* in the file: the stream, the object stream, the xref stream */
             assert_true(num == STREAM_OBJ || num > NOBJ);
@@ -187,7 +155,7 @@ static void test_packed_objects_read_back(void **state)
             assert_non_null(stm);
             unsigned char *data = stream_of(stm, &n, sdict, sizeof sdict);
             long first = dict_int(sdict, "/First ");
-            assert_int_equal(dict_int(sdict, "/N "), NOBJ - 1);
+            assert_int_equal(dict_int(sdict, "/N "), NOBJ - 2);
             /* the header: pairs "num offset" */
             const char *h = (const char *)data;
             long obj = 0, off = 0;
@@ -203,7 +171,7 @@ static void test_packed_objects_read_back(void **state)
             packed++;
         }
     }
-    assert_int_equal(packed, NOBJ - 1);
+    assert_int_equal(packed, NOBJ - 2);
     free(rows);
 
     /* and an independent reader agrees */
@@ -218,75 +186,79 @@ static void test_packed_objects_read_back(void **state)
     unlink(path);
     free(pdf);
     free(out);
-    free(in.p);
 }
 
-static void test_id_is_kept(void **state)
+/* Over PER_STREAM objects: several object streams, each deflated on its
+ * own thread; qpdf reads every object back. */
+static void test_many_objects(void **state)
 {
     (void)state;
-    struct buf in = classic("/ID [<0123> <4567>]\n");
+    struct pdfpack *p = pdfpack_new();
+    assert_non_null(p);
+    pdfpack_add(p, 1, "<< /Type /Catalog /Pages 2 0 R >>", 33, false);
+    pdfpack_add(p, 2, "<< /Type /Pages /Kids [ ] /Count 0 >>", 37, false);
+    for (uint32_t i = 3; i <= 1000; i++) {
+        char v[32];
+        int n = snprintf(v, sizeof v, "%u", i * 7);
+        pdfpack_add(p, i, v, (size_t)n, false);
+    }
     unsigned char *out = NULL;
     size_t n = 0;
-    char err[128];
-    assert_int_equal(pdfpack((unsigned char *)in.p, in.len, 2, &out, &n, err, sizeof err), 0);
-    assert_non_null(find(out, n, "/ID[<0123> <4567>]", 18));
+    char err[128] = "";
+    assert_int_equal(pdfpack_finish(p, 1, 0, 4, &out, &n, err, sizeof err), 0);
+    assert_null(find(out, n, "/Info", 5));
+    char path[] = "/tmp/test_pdfpack.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, out, n), (ssize_t)n);
+    close(fd);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "qpdf --check %s >/dev/null 2>&1 && qpdf --show-object=999 %s", path, path);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    char line[64] = "";
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_int_equal(pclose(f), 0);
+    assert_string_equal(line, "6993\n");
+    unlink(path);
     free(out);
-    free(in.p);
 }
 
-static void expect_refusal(const char *in, size_t n, const char *why)
+static void expect_refusal(struct pdfpack *p, uint32_t root, const char *why)
 {
     unsigned char *out = (unsigned char *)"untouched";
     size_t len = 7;
     char err[128] = "";
-    assert_int_equal(pdfpack((const unsigned char *)in, n, 2, &out, &len, err, sizeof err), -1);
+    assert_int_equal(pdfpack_finish(p, root, 0, 2, &out, &len, err, sizeof err), -1);
     assert_null(out);
     assert_int_equal(len, 0);
     if (!strstr(err, why))
         fail_msg("expected \"%s\" in \"%s\"", why, err);
 }
 
-static void test_refuses_what_it_cannot_read(void **state)
+static void test_refuses_misuse(void **state)
 {
     (void)state;
-    expect_refusal("hello, this is not a PDF file at all.", 37, "not a PDF");
-    struct buf in = classic("");
+    struct pdfpack *p = pdfpack_new();
+    pdfpack_add(p, 1, "<< >>", 5, false);
+    pdfpack_add(p, 1, "<< >>", 5, false);
+    expect_refusal(p, 1, "added twice");
 
-    /* no startxref */
-    char *p = strdup(in.p);
-    memcpy(strstr(p, "startxref"), "startXref", 9);
-    expect_refusal(p, in.len, "no startxref");
-    free(p);
+    p = pdfpack_new();
+    pdfpack_add(p, 0, "null", 4, false);
+    expect_refusal(p, 1, "out of range");
 
-    /* an xref offset one byte off */
-    p = strdup(in.p);
-    char *e = strstr(p, "0000000015 00000 n");
-    assert_non_null(e);
-    e[9] = '6';
-    expect_refusal(p, in.len, "object 1 is not at its xref offset");
-    free(p);
-
-    /* an object whose value never ends */
-    p = strdup(in.p);
-    char *t = strstr(p, "/Title (A");
-    t[7] = '<';
-    t[8] = '<';
-    expect_refusal(p, in.len, "object 6");
-    free(p);
-
-    /* an encrypted or incrementally updated file */
-    free(in.p);
-    in = classic("/Encrypt 8 0 R\n");
-    expect_refusal(in.p, in.len, "not supported");
-    free(in.p);
+    p = pdfpack_new();
+    pdfpack_add(p, 1, "<< >>", 5, false);
+    expect_refusal(p, 2, "no catalog");
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_packed_objects_read_back),
-        cmocka_unit_test(test_id_is_kept),
-        cmocka_unit_test(test_refuses_what_it_cannot_read),
+        cmocka_unit_test(test_many_objects),
+        cmocka_unit_test(test_refuses_misuse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

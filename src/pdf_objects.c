@@ -1,0 +1,229 @@
+/* pdf_objects: libharu's objects written out, one by one, into pdfpack
+ * (pdfpack.h), in place of HPDF_SaveToStream.
+ *
+ * libharu's writer spent about 10,000 instructions an object (every piece
+ * through its stream layer, names escaped byte by byte), and the classic
+ * file it made then had to be read again to be packed: for the 50-topic
+ * booklet, 18 M instructions on one thread. The bytes written here are the
+ * ones libharu writes (ISO 32000-1 §7.3; hpdf_dict.c, hpdf_array.c, ...).
+ * The rare values (strings, binary data, a dictionary's write callback, a
+ * stream libharu filters itself) are still written by libharu, into a
+ * scratch stream, and copied. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hpdf_conf.h>  /* HPDF_STREAM_BUF_SIZ */
+#include <hpdf_utils.h> /* HPDF_IToA, HPDF_FToA, HPDF_NEEDS_ESCAPE */
+
+#include "bytes.h"
+#include "pdf_internal.h"
+#include "pdfpack.h"
+
+struct writer {
+    struct pdf_ctx *c;
+    struct bytes b;      /* the object being written */
+    HPDF_Stream scratch; /* libharu writes the rare values here, one after another */
+    HPDF_STATUS err;     /* the first failure */
+};
+
+/* Appends bytes [from, end) of a libharu memory stream to b. */
+static void put_mem_stream(struct bytes *b, HPDF_Stream st, size_t from)
+{
+    size_t at = 0;
+    for (HPDF_UINT i = 0; i < HPDF_MemStream_GetBufCount(st); i++) {
+        HPDF_UINT len = 0;
+        const HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(st, i, &len);
+        if (p && at + len > from) {
+            size_t skip = from > at ? from - at : 0;
+            bytes_put(b, p + skip, len - skip);
+        }
+        at += len;
+    }
+}
+
+static void fail(struct writer *w, HPDF_STATUS r)
+{
+    if (!w->err)
+        w->err = r ? r : HPDF_INVALID_OBJECT;
+}
+
+/* A value written by libharu itself. */
+static void put_by_libharu(struct writer *w, void *obj)
+{
+    size_t from = w->scratch->size;
+    HPDF_STATUS r = HPDF_Obj_WriteValue(obj, w->scratch, NULL);
+    if (r != HPDF_OK)
+        fail(w, r);
+    put_mem_stream(&w->b, w->scratch, from);
+}
+
+/* "/Name", escaped as HPDF_Stream_WriteEscapeName does, at most
+ * HPDF_LIMIT_MAX_NAME_LEN bytes of it. */
+static void put_name(struct bytes *b, const char *name)
+{
+    char out[HPDF_LIMIT_MAX_NAME_LEN * 3 + 2], *o = out;
+    *o++ = '/';
+    for (size_t i = 0; i < HPDF_LIMIT_MAX_NAME_LEN && name[i]; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (HPDF_NEEDS_ESCAPE(c)) {
+            static const char hex[] = "0123456789ABCDEF";
+            *o++ = '#';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        } else {
+            *o++ = (char)c;
+        }
+    }
+    bytes_put(b, out, (size_t)(o - out));
+}
+
+static void put_int(struct bytes *b, HPDF_INT32 v)
+{
+    char buf[HPDF_INT_LEN + 1];
+    bytes_put(b, buf, (size_t)(HPDF_IToA(buf, v, buf + HPDF_INT_LEN) - buf));
+}
+
+static void put_value(struct writer *w, void *obj);
+
+/* A value inside an array or dictionary: a reference when it is an
+ * object of its own (HPDF_Obj_Write). */
+static void put_item(struct writer *w, void *obj)
+{
+    HPDF_Obj_Header *h = obj;
+    if (h->obj_id & HPDF_OTYPE_HIDDEN)
+        return;
+    if (h->obj_class == HPDF_OCLASS_PROXY) {
+        HPDF_Obj_Header *target = ((HPDF_Proxy)obj)->obj;
+        put_int(&w->b, (HPDF_INT32)(target->obj_id & 0x00FFFFFF));
+        bytes_put(&w->b, " ", 1);
+        put_int(&w->b, target->gen_no);
+        bytes_put(&w->b, " R", 2);
+        return;
+    }
+    put_value(w, obj);
+}
+
+static void put_array(struct writer *w, HPDF_Array a)
+{
+    bytes_put(&w->b, "[ ", 2);
+    for (HPDF_UINT i = 0; i < a->list->count; i++) {
+        put_item(w, HPDF_List_ItemAt(a->list, i));
+        bytes_put(&w->b, " ", 1);
+    }
+    bytes_put(&w->b, "]", 1);
+}
+
+/* HPDF_Dict_Write, for a dictionary whose stream, if any, is data in
+ * memory with no filter of libharu's. */
+static void put_dict(struct writer *w, HPDF_Dict d)
+{
+    bytes_put(&w->b, "<<\012", 3);
+    HPDF_STATUS r;
+    if (d->before_write_fn && (r = d->before_write_fn(d)) != HPDF_OK)
+        fail(w, r);
+    if (d->stream)
+        pdf_dict_remove(d, "Filter");
+    for (HPDF_UINT i = 0; i < d->list->count; i++) {
+        HPDF_DictElement e = HPDF_List_ItemAt(d->list, i);
+        if (!e->value) {
+            fail(w, HPDF_INVALID_OBJECT);
+            continue;
+        }
+        if (((HPDF_Obj_Header *)e->value)->obj_id & HPDF_OTYPE_HIDDEN)
+            continue;
+        put_name(&w->b, e->key);
+        bytes_put(&w->b, " ", 1);
+        put_item(w, e->value);
+        bytes_put(&w->b, "\012", 1);
+    }
+    if (d->write_fn) {
+        size_t from = w->scratch->size;
+        if ((r = d->write_fn(d, w->scratch)) != HPDF_OK)
+            fail(w, r);
+        put_mem_stream(&w->b, w->scratch, from);
+    }
+    bytes_put(&w->b, ">>", 2);
+    if (d->stream) {
+        /* The length is an object of its own, written after this one. */
+        HPDF_Number length = HPDF_Dict_GetItem(d, "Length", HPDF_OCLASS_NUMBER);
+        if (!length || !(length->header.obj_id & HPDF_OTYPE_INDIRECT))
+            fail(w, HPDF_DICT_STREAM_LENGTH_NOT_FOUND);
+        bytes_put(&w->b, "\012stream\015\012", 9);
+        size_t from = w->b.len;
+        put_mem_stream(&w->b, d->stream, 0);
+        if (length)
+            HPDF_Number_SetValue(length, (HPDF_INT32)(w->b.len - from));
+        bytes_put(&w->b, "\012endstream", 10);
+    }
+    if (d->after_write_fn && (r = d->after_write_fn(d)) != HPDF_OK)
+        fail(w, r);
+}
+
+/* HPDF_Obj_WriteValue. */
+static void put_value(struct writer *w, void *obj)
+{
+    HPDF_Obj_Header *h = obj;
+    char buf[HPDF_REAL_LEN + 1];
+    switch (h->obj_class & HPDF_OCLASS_ANY) {
+    case HPDF_OCLASS_NAME:
+        put_name(&w->b, ((HPDF_Name)obj)->value);
+        break;
+    case HPDF_OCLASS_NUMBER:
+        put_int(&w->b, ((HPDF_Number)obj)->value);
+        break;
+    case HPDF_OCLASS_REAL:
+        bytes_put(&w->b, buf, (size_t)(HPDF_FToA(buf, ((HPDF_Real)obj)->value, buf + HPDF_REAL_LEN) - buf));
+        break;
+    case HPDF_OCLASS_BOOLEAN:
+        bytes_puts(&w->b, ((HPDF_Boolean)obj)->value ? "true" : "false");
+        break;
+    case HPDF_OCLASS_NULL:
+        bytes_put(&w->b, "null", 4);
+        break;
+    case HPDF_OCLASS_ARRAY:
+        put_array(w, obj);
+        break;
+    case HPDF_OCLASS_DICT: {
+        HPDF_Dict d = obj;
+        if (d->stream && (d->stream->type != HPDF_STREAM_MEMORY || d->filter != HPDF_STREAM_FILTER_NONE))
+            put_by_libharu(w, obj); /* libharu compresses or reads it as it writes */
+        else
+            put_dict(w, d);
+        break;
+    }
+    default: /* strings (through their encoder), binary data */
+        put_by_libharu(w, obj);
+    }
+}
+
+int pdf_objects_write(struct pdf_ctx *c, struct pdfpack *p)
+{
+    HPDF_Xref xref = c->pdf->xref;
+    if (xref->prev || xref->start_offset != 0)
+        return pdf_fail(c, "cannot make the PDF: an updated document");
+    struct writer w = {.c = c, .scratch = HPDF_MemStream_New(c->pdf->mmgr, HPDF_STREAM_BUF_SIZ)};
+    if (!w.scratch)
+        return pdf_check_or_fail(c, "cannot make the PDF", "out of memory");
+    /* Entry 0 is the head of the free list. */
+    for (HPDF_UINT i = 1; i < xref->entries->count && !w.err && !w.b.oom; i++) {
+        HPDF_XrefEntry e = HPDF_List_ItemAt(xref->entries, i);
+        HPDF_Obj_Header *h = e->obj;
+        if (e->gen_no != 0) {
+            fail(&w, HPDF_INVALID_OBJECT);
+            break;
+        }
+        w.b.len = 0;
+        put_value(&w, e->obj);
+        bool is_stream = (h->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_DICT && ((HPDF_Dict)e->obj)->stream;
+        pdfpack_add(p, i, w.b.p, w.b.len, is_stream);
+    }
+    free(w.b.p);
+    HPDF_Stream_Free(w.scratch);
+    if (w.b.oom)
+        return pdf_fail(c, "out of memory");
+    if (w.err || c->err)
+        return pdf_check_or_fail(c, "cannot make the PDF", "cannot make the PDF: libharu error %s",
+                                 pdf_hpdf_error_text(w.err));
+    return 0;
+}
