@@ -520,7 +520,7 @@ static void make_page(void *ctx, int pi)
     free(w.clean);
 }
 
-int pdf_pages_draw(struct pdf_ctx *c, int threads)
+int pdf_pages_draw(struct pdf_ctx *c, int threads, int (*meanwhile)(struct pdf_ctx *c))
 {
     int n = c->doc->page_count, rc = 0;
     struct made *made = calloc((size_t)n, sizeof *made);
@@ -528,9 +528,12 @@ int pdf_pages_draw(struct pdf_ctx *c, int threads)
         return pdf_fail(c, "out of memory");
     for (int pi = 0; pi < n && !rc; pi++)
         rc = prepare_page(c, pi, &made[pi].early);
+    struct job job = {c, made};
     if (!rc) {
-        struct job job = {c, made};
-        parallel_for(n, threads, make_page, &job);
+        struct parallel p;
+        parallel_start(&p, n, threads, make_page, &job);
+        rc = meanwhile(c);
+        parallel_join(&p);
     }
     for (int pi = 0; pi < n; pi++) {
         struct made *m = &made[pi];

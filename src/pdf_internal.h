@@ -144,8 +144,10 @@ const char *pdf_image_name(const struct pdf_ctx *c, const char *path);
 /* ---- pdf_draw.c ---- */
 
 /* Draws every page's items into its content stream, deflated, on up to
- * `threads` threads; links go to pdf_link_add. */
-int pdf_pages_draw(struct pdf_ctx *c, int threads);
+ * `threads` threads; links go to pdf_link_add. While the other threads
+ * draw, the caller runs meanwhile(c), which must not change what drawing
+ * reads: the pages' items, fonts and images. */
+int pdf_pages_draw(struct pdf_ctx *c, int threads, int (*meanwhile)(struct pdf_ctx *c));
 
 /* ---- pdf_nav.c ---- */
 
