@@ -277,12 +277,12 @@ static int share_media_box(struct pdf_ctx *c)
 
 /* ---- the document ------------------------------------------------------ */
 
-/* Links, bookmarks, page labels and document information: libharu's work,
- * done while the other threads draw the pages. */
-static int write_navigation(struct pdf_ctx *c)
+/* Links, bookmarks, page labels, document information and the deflating
+ * of fonts and images: done while the other threads draw the pages. */
+static int while_drawing(struct pdf_ctx *c)
 {
     return pdf_links_write(c) < 0 || pdf_outline_write(c) < 0 || pdf_labels_write(c) < 0 ||
-                   pdf_info_write(c) < 0 || share_media_box(c) < 0
+                   pdf_info_write(c) < 0 || share_media_box(c) < 0 || pdf_streams_deflate(c) < 0
                ? -1
                : 0;
 }
@@ -321,7 +321,7 @@ static int build(struct pdf_ctx *c)
     }
     if (pdf_check(c, "cannot add pages") < 0 || share_resources(c) < 0)
         return -1;
-    if (pdf_pages_draw(c, c->threads, write_navigation) < 0 || pdf_streams_deflate(c) < 0)
+    if (pdf_pages_draw(c, c->threads, while_drawing) < 0)
         return -1;
     if (c->bad_text) {
         char first[32] = "invalid UTF-8";

@@ -165,8 +165,8 @@ int pdf_info_write(struct pdf_ctx *c);
 
 /* Marks a stream whose data is already deflated (or left as it is). */
 void pdf_stream_deflated(HPDF_Dict dict, int deflated);
-/* Deflates every other stream (the last step before
- * saving). */
+/* Deflates every stream not deflated yet: fonts, images; the pages' are
+ * empty until drawn, and deflated as they are. */
 int pdf_streams_deflate(struct pdf_ctx *c);
 
 /* pdf_objects.c: every object of the document, added to p. */

@@ -81,7 +81,12 @@ int pdf_streams_deflate(struct pdf_ctx *c)
         if (!d->stream || d->stream->type != HPDF_STREAM_MEMORY || d->write_fn ||
             (d->filter & ~HPDF_STREAM_FILTER_FLATE_DECODE))
             continue;
-        jobs[n++] = (struct deflate_job){.dict = d, .n = HPDF_Stream_Size(d->stream)};
+        size_t size = HPDF_Stream_Size(d->stream);
+        if (size == 0) { /* nothing to deflate (a page's, not drawn yet) */
+            d->filter = HPDF_STREAM_FILTER_NONE;
+            continue;
+        }
+        jobs[n++] = (struct deflate_job){.dict = d, .n = size};
     }
     parallel_for(n, c->threads, deflate_job, jobs);
     for (int i = 0; i < n && !rc; i++) {
