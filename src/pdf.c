@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "diag.h"
 #include "pages.h"
 #include "pdf_internal.h"
@@ -277,6 +278,25 @@ static int share_media_box(struct pdf_ctx *c)
 
 /* ---- the document ------------------------------------------------------ */
 
+/* libharu's memory comes from an arena of the document's own. libharu
+ * frees its objects one by one, each through the allocator (25,000 mallocs
+ * and frees for the 50-topic booklet, and HPDF_Free walking every object);
+ * with the arena, the whole document goes at once and HPDF_Free is not
+ * needed. libharu's allocator gets no context, so the arena is the
+ * thread's: only the thread that runs pdf_write calls libharu. */
+static _Thread_local struct arena *hpdf_arena;
+
+static void *hpdf_alloc(HPDF_UINT size)
+{
+    void *p = arena_alloc(hpdf_arena, size);
+    return arena_failed(hpdf_arena) ? NULL : p;
+}
+
+static void hpdf_free(void *p)
+{
+    (void)p;
+}
+
 /* Links, bookmarks, page labels, document information and the deflating
  * of fonts and images: done while the other threads draw the pages. */
 static int while_drawing(struct pdf_ctx *c)
@@ -294,7 +314,9 @@ static int build(struct pdf_ctx *c)
     if (pdf_fonts_collect(c) < 0)
         return -1;
 
-    c->pdf = HPDF_New(on_hpdf_error, c);
+    if (!(c->hpdf_arena = hpdf_arena = arena_new()))
+        return pdf_fail(c, "out of memory");
+    c->pdf = HPDF_NewEx(on_hpdf_error, hpdf_alloc, hpdf_free, 0, c);
     if (!c->pdf)
         return pdf_fail(c, "out of memory");
     /* /Lang and /DisplayDocTitle are PDF 1.4. */
@@ -346,8 +368,8 @@ int pdf_write(const struct doc *doc, const struct fontset *fs, const char *path,
     int r = build(&c);
     if (r < 0 && !c.reported)
         pdf_fail(&c, "cannot write the PDF");
-    if (c.pdf)
-        HPDF_Free(c.pdf);
+    arena_free(c.hpdf_arena); /* the whole of c.pdf */
+    hpdf_arena = NULL;
     pdf_fonts_free(&c);
     free(c.pages);
     free(c.images);

@@ -46,6 +46,7 @@ struct font_slot {
 
 struct pdf_ctx {
     HPDF_Doc pdf;
+    struct arena *hpdf_arena; /* all of libharu's memory for pdf (pdf.c) */
     HPDF_STATUS err, detail; /* first libharu error, 0 if none */
     int reported;            /* an error is already in d */
     const char *path;
