@@ -10,6 +10,11 @@ void arena_free(struct arena *a);
 /* Zeroed memory, aligned for any type. Never returns NULL: on exhaustion
  * the arena falls back to a static zero block and arena_failed() is true. */
 void *arena_alloc(struct arena *a, size_t size);
+/* Resizes p, an allocation of old_size bytes: in place when p is the last
+ * allocation and its block has room (a buffer that grows again and again
+ * then costs no copies and wastes nothing), else as a copy. Bytes past
+ * old_size are unspecified, as with realloc; exhaustion as arena_alloc. */
+void *arena_realloc(struct arena *a, void *p, size_t old_size, size_t size);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...)

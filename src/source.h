@@ -22,7 +22,9 @@ struct topic {
     const char *name;   /* file name without folder and .md */
     const char *dir;    /* folder of the file: images are relative to it */
     struct topic_meta meta;
-    struct cmark_node *doc; /* owned: source_free releases it */
+    /* In the arena given to source_parse, and freed with it. Read-only: a
+     * change would allocate from the heap, and nothing would free that. */
+    struct cmark_node *doc;
     int line_offset;    /* file line = cmark line + line_offset */
 };
 
@@ -36,6 +38,7 @@ int source_load(struct topic *t, const char *path, struct arena *a, struct diag 
 /* The same for text already in memory (len bytes; need not end in NUL). */
 int source_parse(struct topic *t, const char *path, const char *text, size_t len,
                  struct arena *a, struct diag *d);
+/* Forgets the tree: its memory is the arena's, freed with it. */
 void source_free(struct topic *t);
 /* Line in the file of a node of t->doc. */
 int source_line(const struct topic *t, struct cmark_node *n);

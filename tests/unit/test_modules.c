@@ -182,12 +182,37 @@ static void arena_and_diag(void **state)
     diag_free(&d);
 }
 
+/* The last allocation grows and shrinks in place; any other is copied. */
+static void arena_realloc_in_place(void **state)
+{
+    (void)state;
+    struct arena *a = arena_new();
+    char *p = arena_alloc(a, 10);
+    memcpy(p, "123456789", 10);
+    size_t n = 10;
+    for (; n < 40000; n = n * 3 / 2) /* as cmark_strbuf grows */
+        assert_ptr_equal(arena_realloc(a, p, n, n * 3 / 2), p);
+    assert_int_equal(arena_used(a), 64 * 1024); /* one block: nothing wasted */
+    assert_ptr_equal(arena_realloc(a, p, n, 100), p);
+    char *next = arena_alloc(a, 1);
+    assert_true(next < p + 200); /* the shrunk tail was given back */
+    char *q = arena_realloc(a, p, 100, 200); /* no longer the last */
+    assert_ptr_not_equal(q, p);
+    assert_string_equal(q, "123456789");
+    assert_ptr_equal(arena_realloc(a, p, 100, 50), p); /* shrinking never moves */
+    q = arena_realloc(a, q, 200, 1 << 20); /* to a block of its own */
+    assert_string_equal(q, "123456789");
+    assert_false(arena_failed(a));
+    arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fontset_metrics_and_coverage), cmocka_unit_test(image_probe_kinds),
         cmocka_unit_test(manifest_reads_and_reports),   cmocka_unit_test(hyphenate_points),
         cmocka_unit_test(pages_dump_is_stable),         cmocka_unit_test(arena_and_diag),
+        cmocka_unit_test(arena_realloc_in_place),
     };
     return cmocka_run_group_tests_name("modules", tests, NULL, NULL);
 }
