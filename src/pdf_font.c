@@ -116,6 +116,10 @@ int pdf_fonts_collect(struct pdf_ctx *c)
             struct font_slot *s = &c->slots[si];
             const unsigned char *p = (const unsigned char *)it->text;
             while (*p) {
+                if (*p < 0x80 && (s->cps[*p >> 3] & (1u << (*p & 7)))) {
+                    p++; /* ASCII seen before: most of the text */
+                    continue;
+                }
                 uint32_t cp;
                 p += pdf_utf8_next(p, &cp);
                 if (!pdf_drawable(cp))
