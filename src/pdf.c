@@ -10,8 +10,8 @@
  * file (pdf_save.c).
  *
  * Size: a leaflet is small enough to email: the two-page seed leaflet is
- * 9.1 KB with both fonts embedded (14 KB from libharu as it comes), the
- * 50-topic benchmark booklet 234 KB (720 KB). What it takes, each measured
+ * 9.0 KB with both fonts embedded (14 KB from libharu as it comes), the
+ * 50-topic benchmark booklet 230 KB (720 KB). What it takes, each measured
  * (see the notes at the functions): simple WinAnsi fonts where the text
  * allows (one byte a character instead of four hex digits), font programs
  * with only the tables a reader uses, one ToUnicode map for all fonts,
