@@ -8,11 +8,11 @@ PKGS      = libcmark-gfm yaml-0.1 harfbuzz harfbuzz-subset
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = $(CFLAGS) -std=c11 -D_XOPEN_SOURCE=700 -Wall -Wextra -Wpedantic -Werror \
             -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lhyphen -lhpdf -lpng -lz -lm -lpthread
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lhyphen -lhpdf -lpng -ldeflate -lz -lm -lpthread
 
 # Debian 12 packages needed to build, test and check the output.
 DEB_BUILD = build-essential pkg-config libhpdf-dev libcmark-gfm-dev \
-            libcmark-gfm-extensions-dev libyaml-dev libharfbuzz-dev libpng-dev zlib1g-dev libhyphen-dev hyphen-en-gb hyphen-en-us
+            libcmark-gfm-extensions-dev libyaml-dev libharfbuzz-dev libpng-dev zlib1g-dev libdeflate-dev libhyphen-dev hyphen-en-gb hyphen-en-us
 DEB_TEST  = libcmocka-dev qpdf poppler-utils mupdf-tools cmark-gfm python3 valgrind time util-linux \
             clang libclang-rt-14-dev
 

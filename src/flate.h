@@ -1,4 +1,4 @@
-/* flate: zlib, tuned for the small streams a PDF holds. */
+/* flate: zlib streams (/FlateDecode) made with libdeflate. */
 #ifndef HANDOUT_FLATE_H
 #define HANDOUT_FLATE_H
 #include <stddef.h>
@@ -14,5 +14,9 @@ enum flate_effort {
 /* Deflates in[0..n) into out (room for flate_bound(n) bytes) as a zlib
  * stream; returns its length, or 0 on failure (out of memory). */
 size_t flate_compress(const void *in, size_t n, void *out, enum flate_effort effort);
+
+/* Frees the calling thread's compressors (flate_compress keeps them for
+ * the next call; another thread's are freed when it ends). */
+void flate_release(void);
 
 #endif

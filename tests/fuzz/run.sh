@@ -34,7 +34,7 @@ fi
 mkvar() { make -s --no-print-directory --eval='fuzz-print-%: ; @echo $($*)' "fuzz-print-$1" 2>/dev/null; }
 PKGS=$(mkvar PKGS); PKGS=${PKGS:-libcmark-gfm yaml-0.1 harfbuzz harfbuzz-subset}
 LIBS=$(mkvar LDLIBS)
-[ -n "$LIBS" ] || LIBS="$(pkg-config --libs $PKGS) -lcmark-gfm-extensions -lhpdf -lpng -lz -lm -lpthread"
+[ -n "$LIBS" ] || LIBS="$(pkg-config --libs $PKGS) -lcmark-gfm-extensions -lhpdf -lpng -ldeflate -lz -lm -lpthread"
 CFLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
  -std=c11 -D_XOPEN_SOURCE=700 -Wall -Wextra -Werror=incompatible-pointer-types \
  -Werror=implicit-function-declaration -Werror=int-conversion -Isrc $(pkg-config --cflags $PKGS) -DFUZZ_DATA_DIR=\"$repo\""
