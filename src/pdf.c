@@ -119,6 +119,38 @@ int pdf_check_or_fail(struct pdf_ctx *c, const char *what, const char *fmt, ...)
     return -1;
 }
 
+/* ---- numbers ----------------------------------------------------------- */
+
+char *pdf_real(char *s, float v)
+{
+    /* HPDF_FToA's steps, in its types, so that every digit is the same. */
+    if (v > 32767)
+        v = 32767;
+    else if (v < -32767)
+        v = -32767;
+    if (v < 0) {
+        *s++ = '-';
+        v = -v;
+    }
+    int32_t whole = (int32_t)(v + 0.000005);
+    int32_t frac = (int32_t)((float)(v - whole + 0.000005) * 100000);
+    char digits[16], *d = digits + sizeof digits;
+    for (int i = 0; i < 5; i++, frac /= 10)
+        *--d = (char)('0' + frac % 10);
+    *--d = '.';
+    if (whole == 0)
+        *--d = '0';
+    for (; whole > 0; whole /= 10)
+        *--d = (char)('0' + whole % 10);
+    size_t n = (size_t)(digits + sizeof digits - d);
+    while (d[n - 1] == '0') /* no trailing zeros, nor a lone point */
+        n--;
+    if (d[n - 1] == '.')
+        n--;
+    memcpy(s, d, n);
+    return s + n;
+}
+
 /* ---- text -------------------------------------------------------------- */
 
 int pdf_utf8_decode(const unsigned char *s, uint32_t *cp)

@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hpdf_utils.h> /* HPDF_FToA */
 
 #include "bytes.h"
 #include "diag.h"
@@ -44,13 +43,12 @@ static double grid(double v)
 
 /* ---- the stream's bytes ------------------------------------------------- */
 
-/* A number as libharu writes one (HPDF_FToA: a float, at most five
- * decimals, no trailing zeros), then a space or the operator. */
+/* A number as libharu writes one (pdf_real), then a space or the
+ * operator. */
 static void put_num(struct bytes *o, double v, const char *then)
 {
     char b[32];
-    char *e = HPDF_FToA(b, (HPDF_REAL)v, b + sizeof b - 1);
-    bytes_put(o, b, (size_t)(e - b));
+    bytes_put(o, b, (size_t)(pdf_real(b, (float)v) - b));
     bytes_puts(o, then);
 }
 

@@ -87,6 +87,11 @@ int pdf_check_or_fail(struct pdf_ctx *c, const char *what, const char *fmt, ...)
 int pdf_hpdf_failed(struct pdf_ctx *c, HPDF_STATUS r);
 const char *pdf_hpdf_error_text(HPDF_STATUS e);
 
+/* Writes v as libharu's HPDF_FToA does (at most five decimals, no trailing
+ * zeros, clamped to +-32767), without its per-call buffer work; returns
+ * the end. At most 12 bytes. */
+char *pdf_real(char *s, float v);
+
 /* Decodes one UTF-8 sequence; returns its length and sets *cp, or returns
  * the number of bytes to skip with *cp = UINT32_MAX if it is malformed.
  * ASCII, most of every text, is decoded inline. */

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include <hpdf_conf.h>  /* HPDF_STREAM_BUF_SIZ */
-#include <hpdf_utils.h> /* HPDF_IToA, HPDF_FToA, HPDF_NEEDS_ESCAPE */
+#include <hpdf_utils.h> /* HPDF_IToA, HPDF_NEEDS_ESCAPE */
 
 #include "bytes.h"
 #include "pdf_internal.h"
@@ -164,7 +164,7 @@ static void put_dict(struct writer *w, HPDF_Dict d)
 static void put_value(struct writer *w, void *obj)
 {
     HPDF_Obj_Header *h = obj;
-    char buf[HPDF_REAL_LEN + 1];
+    char buf[16];
     switch (h->obj_class & HPDF_OCLASS_ANY) {
     case HPDF_OCLASS_NAME:
         put_name(&w->b, ((HPDF_Name)obj)->value);
@@ -173,7 +173,7 @@ static void put_value(struct writer *w, void *obj)
         put_int(&w->b, ((HPDF_Number)obj)->value);
         break;
     case HPDF_OCLASS_REAL:
-        bytes_put(&w->b, buf, (size_t)(HPDF_FToA(buf, ((HPDF_Real)obj)->value, buf + HPDF_REAL_LEN) - buf));
+        bytes_put(&w->b, buf, (size_t)(pdf_real(buf, ((HPDF_Real)obj)->value) - buf));
         break;
     case HPDF_OCLASS_BOOLEAN:
         bytes_puts(&w->b, ((HPDF_Boolean)obj)->value ? "true" : "false");

@@ -24,6 +24,8 @@
 #include "fontset.h"
 #include "pages.h"
 #include "pdf.h"
+#include "pdf_internal.h" /* pdf_real */
+#include <hpdf_utils.h>    /* HPDF_FToA, to compare with */
 
 enum { FACE_ATKINSON, FACE_DEJAVU };
 
@@ -908,6 +910,36 @@ static void *write_job(void *arg)
     return NULL;
 }
 
+/* pdf_real writes what HPDF_FToA writes: every 1/16 pt and 1/1000 from
+ * beyond one clamp to beyond the other, and a million other floats. */
+static void expect_as_libharu(float v)
+{
+    char mine[32], theirs[32];
+    *pdf_real(mine, v) = '\0';
+    *HPDF_FToA(theirs, v, theirs + sizeof theirs - 1) = '\0';
+    if (strcmp(mine, theirs) != 0)
+        fail_msg("%.9g: pdf_real wrote %s, HPDF_FToA %s", (double)v, mine, theirs);
+}
+
+static void test_numbers_as_libharu(void **state)
+{
+    (void)state;
+    for (int i = -600000; i <= 600000; i++) {
+        expect_as_libharu((float)(i / 16.0));
+        expect_as_libharu((float)(i / 1000.0));
+    }
+    uint32_t x = 12345;
+    for (int i = 0; i < 1000000; i++) {
+        x = x * 1664525u + 1013904223u;
+        expect_as_libharu((float)((x / 4294967296.0 - 0.5) * 80000));
+        expect_as_libharu((float)((x / 4294967296.0 - 0.5) * 2));
+    }
+    const float special[] = {0.0f, -0.0f, -0.000001f, 0.000004f, 0.000005f, 0.99999f, 0.999995f, 1e-30f,
+                             32767.0f, 32767.5f, -32767.9f, 1e9f, -1e9f};
+    for (size_t i = 0; i < sizeof special / sizeof special[0]; i++)
+        expect_as_libharu(special[i]);
+}
+
 static void test_threads(void **state)
 {
     struct fx *f = *state;
@@ -939,6 +971,7 @@ int main(void)
 {
     umask(022);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_numbers_as_libharu),
         cmocka_unit_test_setup_teardown(test_text_extracts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fonts_embedded_with_tounicode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tounicode_uses_bfrange, setup, teardown),
