@@ -82,27 +82,39 @@ static void para_item(struct para *p, enum lb_kind kind, double width, int penal
     p->item_frag[p->nitems++] = frag_start;
 }
 
+/* "://", "www." or "@": one pass, as it runs for every word. */
 static bool url_like(const char *s, int len)
 {
-    for (int i = 0; i + 2 < len; i++)
-        if (s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/')
+    if (len > 4 && memcmp(s, "www.", 4) == 0)
+        return true;
+    for (int i = 0; i < len; i++)
+        if (s[i] == '@' || (s[i] == ':' && i + 2 < len && s[i + 1] == '/' && s[i + 2] == '/'))
             return true;
-    return (len > 4 && strncmp(s, "www.", 4) == 0) || memchr(s, '@', (size_t)len) != NULL;
+    return false;
 }
 
-/* Plain text of frags [from, to) into a scratch buffer (for break rules). */
-static int word_text(struct para *p, int from, int to, char *buf, int cap)
+/* The text of frags [from, to), at most cap - 1 bytes (all that break
+ * rules, URL marks and hyphenation read): in place when the fragments are
+ * one stretch of text, as nearly every word's are, else copied into buf. */
+static const char *word_text(const struct para *p, int from, int to, char *buf, int cap, int *len)
 {
-    int n = 0;
-    for (int i = from; i < to; i++) {
-        int len = p->frags[i].len;
-        if (n + len >= cap)
-            len = cap - 1 - n;
-        memcpy(buf + n, p->frags[i].text, (size_t)len);
-        n += len;
+    int n = p->frags[from].len;
+    for (int i = from + 1; i < to && n >= 0; i++)
+        n = p->frags[i - 1].text + p->frags[i - 1].len == p->frags[i].text ? n + p->frags[i].len : -1;
+    if (n >= 0) {
+        *len = n < cap ? n : cap - 1;
+        return p->frags[from].text;
     }
-    buf[n] = '\0';
-    return n;
+    n = 0;
+    for (int i = from; i < to; i++) {
+        int k = p->frags[i].len;
+        if (n + k >= cap)
+            k = cap - 1 - n;
+        memcpy(buf + n, p->frags[i].text, (size_t)k);
+        n += k;
+    }
+    *len = n;
+    return buf;
 }
 
 /* Splits fragment i after `bytes` bytes; returns the index of the second part. */
@@ -133,7 +145,8 @@ static void para_end_word(struct para *p)
     if (start == end)
         return;
     char buf[256];
-    int n = word_text(p, start, end, buf, sizeof buf);
+    int n;
+    const char *text = word_text(p, start, end, buf, sizeof buf, &n);
     double width = 0;
     for (int i = start; i < end; i++)
         width += p->frags[i].width;
@@ -142,28 +155,32 @@ static void para_end_word(struct para *p)
      * together, and only while the words so kept still fit on one line. */
     double kept = width;
     if (p->had_glue && p->nitems > 0 && p->items[p->nitems - 1].kind == LB_GLUE) {
-        char prev[256];
-        int pn = word_text(p, p->prev_word_start, p->prev_word_end, prev, sizeof prev);
+        char prev_buf[sizeof buf];
+        int pn = p->prev_len;
+        const char *prev = p->prev_text;
+        if (!prev)
+            prev = word_text(p, p->prev_word_start, p->prev_word_end, prev_buf, sizeof prev_buf, &pn);
         double joined = p->kept_width + p->items[p->nitems - 1].width + width;
-        if (joined <= p->width && breakrules_keep_space(prev, (size_t)pn, buf, (size_t)n)) {
+        if (joined <= p->width && breakrules_keep_space(prev, (size_t)pn, text, (size_t)n)) {
             p->items[p->nitems - 1].kind = LB_BOX;
             kept = joined;
         }
     }
     p->kept_width = kept;
 
-    bool url = url_like(buf, n);
+    bool url = url_like(text, n);
     bool too_long = width > p->width;
     /* Hyphenation points of the word's letters (not of its punctuation). */
-    char hy[sizeof buf] = {0};
+    char hy[sizeof buf];
     bool hyph = false;
     if (p->hyphenate && !url && n < (int)sizeof buf - 1) {
+        memset(hy, 0, sizeof hy); /* here, not for every word */
         int a = 0, b = n;
-        while (a < b && (unsigned char)buf[a] < 0x80 && !isalpha((unsigned char)buf[a]))
+        while (a < b && (unsigned char)text[a] < 0x80 && !isalpha((unsigned char)text[a]))
             a++;
-        while (b > a && (unsigned char)buf[b - 1] < 0x80 && !isalpha((unsigned char)buf[b - 1]))
+        while (b > a && (unsigned char)text[b - 1] < 0x80 && !isalpha((unsigned char)text[b - 1]))
             b--;
-        hyph = hyphenate_word(p->ts->hyph, buf + a, b - a, hy + a) > 0;
+        hyph = hyphenate_word(p->ts->hyph, text + a, b - a, hy + a) > 0;
     }
     if (!url && !too_long && !hyph) {
         para_item(p, LB_BOX, width, 0, start);
@@ -204,6 +221,8 @@ static void para_end_word(struct para *p)
     }
     p->prev_word_start = start;
     p->prev_word_end = p->nfrags;
+    p->prev_text = text == buf ? NULL : text; /* buf is gone when the next word ends */
+    p->prev_len = n;
     p->word_start = p->nfrags;
     p->had_glue = false;
 }
