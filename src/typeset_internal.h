@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "breakrules.h"
 #include "fontset.h"
 #include "layout.h"
 #include "linebreak.h"
@@ -167,8 +168,8 @@ struct para {
     int nitems, icap;
     int word_start;         /* first frag of the word being collected */
     int prev_word_start, prev_word_end; /* the previous word, for break rules */
-    const char *prev_text;  /* its text when in place (see word_text), else NULL */
-    int prev_len;
+    struct breakrules_word prev_word;
+    bool prev_in_place;     /* prev_word's text is the fragments' own (see word_text) */
     bool had_glue;
     double kept_width;      /* the previous word with those kept to it by break rules */
     double width;           /* line width */

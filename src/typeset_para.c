@@ -154,14 +154,16 @@ static void para_end_word(struct para *p)
     /* Glue before this word: breakable unless a rule keeps the two words
      * together, and only while the words so kept still fit on one line. */
     double kept = width;
+    struct breakrules_word word = breakrules_word(text, (size_t)n);
     if (p->had_glue && p->nitems > 0 && p->items[p->nitems - 1].kind == LB_GLUE) {
         char prev_buf[sizeof buf];
-        int pn = p->prev_len;
-        const char *prev = p->prev_text;
-        if (!prev)
-            prev = word_text(p, p->prev_word_start, p->prev_word_end, prev_buf, sizeof prev_buf, &pn);
+        struct breakrules_word prev = p->prev_word;
+        if (!p->prev_in_place) { /* its buf is gone: copy the same bytes again */
+            int pn;
+            prev.s = word_text(p, p->prev_word_start, p->prev_word_end, prev_buf, sizeof prev_buf, &pn);
+        }
         double joined = p->kept_width + p->items[p->nitems - 1].width + width;
-        if (joined <= p->width && breakrules_keep_space(prev, (size_t)pn, text, (size_t)n)) {
+        if (joined <= p->width && breakrules_keep(&prev, &word)) {
             p->items[p->nitems - 1].kind = LB_BOX;
             kept = joined;
         }
@@ -221,8 +223,8 @@ static void para_end_word(struct para *p)
     }
     p->prev_word_start = start;
     p->prev_word_end = p->nfrags;
-    p->prev_text = text == buf ? NULL : text; /* buf is gone when the next word ends */
-    p->prev_len = n;
+    p->prev_word = word;
+    p->prev_in_place = text != buf;
     p->word_start = p->nfrags;
     p->had_glue = false;
 }
