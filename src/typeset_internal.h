@@ -79,6 +79,7 @@ struct ts {
      * (0: not asked yet): most text is ASCII, and the lookup through the
      * fallback faces cost more than the rest of placing a character. */
     signed char ascii_face[LAYOUT_FACE_COUNT][128];
+    const float *latin[LAYOUT_FACE_COUNT]; /* fontset_latin of each face, for ts_advance */
     struct para_arrays spare;   /* for the next paragraph; freed by ts_done */
 };
 
@@ -126,6 +127,16 @@ static inline int ts_face_for(struct ts *ts, int face, uint32_t cp)
     if (!*known)
         *known = (signed char)(ts_face_lookup(ts, face, cp) + 2);
     return *known - 2;
+}
+/* fontset_advance, read from the face's table for Latin text: widths are
+ * summed a character at a time as the text is read, not measured again. */
+static inline double ts_advance(const struct ts *ts, int face, uint32_t cp)
+{
+    if (cp < FONTSET_LATIN) {
+        float a = ts->latin[face][cp];
+        return a < 0 ? 0 : a;
+    }
+    return fontset_advance(ts->fs, face, cp);
 }
 /* Warns once per code point that no font has it. */
 void ts_warn_missing(struct ts *ts, uint32_t cp);

@@ -40,7 +40,8 @@ static bool frags_reserve(struct para *p)
     return true;
 }
 
-static void para_frag(struct para *p, const struct istyle *st, int face, const char *text, int len)
+/* A fragment of text in face, em wide (at size 1). */
+static void para_frag(struct para *p, const struct istyle *st, int face, const char *text, int len, double em)
 {
     if (len <= 0)
         return;
@@ -54,13 +55,13 @@ static void para_frag(struct para *p, const struct istyle *st, int face, const c
         if (last->face == face && last->size == size && last->color == st->color && last->link == st->link &&
             last->strike == st->strike && last->text + last->len == text) {
             last->len += len;
-            last->width += ts_width(ts, face, text, len, size);
+            last->width += em * size;
             return;
         }
     }
     p->frags[p->nfrags++] = (struct frag){
         .face = face, .size = size, .rise = st->super ? st->size * 0.35 : 0,
-        .width = ts_width(ts, face, text, len, size), .color = st->color, .text = text, .len = len,
+        .width = em * size, .color = st->color, .text = text, .len = len,
         .link = st->link, .strike = st->strike,
     };
 }
@@ -196,7 +197,7 @@ static void para_end_word(struct para *p)
             while (q < e) {
                 const char *cp_start = q;
                 uint32_t cp = ts_utf8_next(&q, e);
-                box += ts_width(p->ts, p->frags[i].face, cp_start, (int)(q - cp_start), p->frags[i].size);
+                box += ts_advance(p->ts, p->frags[i].face, cp) * p->frags[i].size;
                 off += (int)(q - cp_start);
                 bool at_end = q == e && i == p->nfrags - 1;
                 bool url_break = url && (cp == '/' || cp == '.' || cp == '-' || cp == '?' || cp == '&' || cp == '@');
@@ -204,7 +205,7 @@ static void para_end_word(struct para *p)
                 if (at_end || !(url_break || hyphen || too_long))
                     continue;
                 int cut = (int)(q - s);
-                double hyphen_w = hyphen ? ts_width(p->ts, p->frags[i].face, "-", 1, p->frags[i].size) : 0;
+                double hyphen_w = hyphen ? ts_advance(p->ts, p->frags[i].face, '-') * p->frags[i].size : 0;
                 int next = cut < p->frags[i].len ? split_frag(p, i, cut) : i + 1;
                 para_item(p, LB_BOX, box, 0, box_start);
                 /* Mid-word breaks cost as much as a nearly empty line: a last resort. */
@@ -239,7 +240,9 @@ void ts_para_space(struct para *p, const struct istyle *st, const char *at)
     s.super = false;
     int face = ts_face_of(&s);
     int f = p->nfrags;
-    para_frag(p, &s, face, at, 1);
+    const char *q = at;
+    uint32_t cp = ts_utf8_next(&q, at + 1);
+    para_frag(p, &s, face, at, 1, ts_advance(p->ts, face, cp));
     p->word_start = p->nfrags;
     para_item(p, LB_GLUE, p->nfrags > f ? p->frags[f].width : 0, 0, f);
     p->had_glue = true;
@@ -268,6 +271,7 @@ void ts_para_text(struct para *p, const struct istyle *st, const char *text, siz
         }
         const char *run = q;
         int face = -2;
+        double em = 0; /* the run's width, summed in the order fontset_width sums it */
         while (q < e && *q != ' ' && *q != '\t' && *q != '\n') {
             const char *c = q;
             uint32_t cp = ts_utf8_next(&q, e);
@@ -275,20 +279,23 @@ void ts_para_text(struct para *p, const struct istyle *st, const char *text, siz
             if (f < 0) {
                 ts_warn_missing(ts, cp);
                 if (c > run)
-                    para_frag(p, st, face, run, (int)(c - run));
-                para_frag(p, st, base, "?", 1);
+                    para_frag(p, st, face, run, (int)(c - run), em);
+                para_frag(p, st, base, "?", 1, ts_advance(ts, base, '?'));
                 run = q;
                 face = -2;
+                em = 0;
                 continue;
             }
             if (face != -2 && f != face) {
-                para_frag(p, st, face, run, (int)(c - run));
+                para_frag(p, st, face, run, (int)(c - run), em);
                 run = c;
+                em = 0;
             }
             face = f;
+            em += ts_advance(ts, f, cp);
         }
         if (q > run && face >= 0)
-            para_frag(p, st, face, run, (int)(q - run));
+            para_frag(p, st, face, run, (int)(q - run), em);
     }
 }
 
