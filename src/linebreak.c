@@ -37,6 +37,7 @@ struct lb_ctx {
     int n;
     double width, eps, scale;
     struct lb_cand *c;
+    int *act; /* room for nc entries, for lb_optimal */
     int nc;
 };
 
@@ -53,7 +54,7 @@ struct lb_end {
     double pen; /* penalty value */
 };
 
-static struct lb_end lb_end_of(const struct lb_ctx *x, int k)
+static inline struct lb_end lb_end_of(const struct lb_ctx *x, int k)
 {
     struct lb_end e = { true, false, 0, 0 };
     if (k == x->nc - 1)
@@ -89,11 +90,13 @@ static int lb_collect(struct lb_ctx *x)
             break;
         }
     /* Room for a break at every item before the last box, the start and
-     * the end: more than needed, but counting them first cost a pass. */
+     * the end: more than needed, but counting them first cost a pass. The
+     * active list of lb_optimal shares the allocation: one a paragraph. */
     int cap = (last_box > 0 ? last_box : 0) + 2;
-    x->c = malloc((size_t)cap * sizeof *x->c);
+    x->c = malloc((size_t)cap * (sizeof *x->c + sizeof *x->act));
     if (!x->c)
         return -1;
+    x->act = (int *)(x->c + cap);
 
     struct lb_cand *c = x->c;
     int nc = 0, pending = 0; /* candidates from `pending` on await their `first` */
@@ -186,6 +189,10 @@ static void lb_push(const struct lb_cand *c, int *act, int alo, int *aend, int k
     int t = *aend, u = -1, f = -1;
     while (t > alo && c[act[t - 1]].first == c[k].first && c[act[t - 1]].start == c[k].start)
         t--;
+    if (t == *aend) { /* nearly always: no node shares k's start */
+        act[(*aend)++] = k;
+        return;
+    }
     for (int a = t; a <= *aend; a++) {
         int j = a < *aend ? act[a] : k;
         int *slot = c[j].flagged ? &f : &u;
@@ -215,9 +222,7 @@ static int lb_optimal(struct lb_ctx *x, int *breaks)
 {
     struct lb_cand *c = x->c;
     int last = x->nc - 1, alo = 0, aend = 0;
-    int *act = malloc((size_t)x->nc * sizeof *act);
-    if (!act)
-        return -1;
+    int *act = x->act;
     double limit = x->width + x->eps, scale2 = x->scale * x->scale;
     c[0].best = 0;
     act[aend++] = 0;
@@ -235,7 +240,6 @@ static int lb_optimal(struct lb_ctx *x, int *breaks)
         /* Hot loop: slack = base + start. Ties go to the latest start,
          * which fills earlier lines first. */
         double base = x->width - here - e.pw, best = DBL_MAX;
-        double flag_cost = e.flagged ? LINEBREAK_FLAG_DEMERIT : 0;
         double weight = e.forced ? 0 : scale2, min_slack = -x->eps; /* kept out of the loop */
         for (int a = alo; a < ahi; a++) {
             const struct lb_cand *cj = &c[act[a]];
@@ -243,10 +247,10 @@ static int lb_optimal(struct lb_ctx *x, int *breaks)
             if (slack < min_slack)
                 continue;
             double cost = cj->best + slack * slack * weight; /* + 0 at a forced break */
-            if (cj->flagged) {
-                cost += flag_cost;
+            if (e.flagged && cj->flagged) { /* e first: it is in a register */
+                cost += LINEBREAK_FLAG_DEMERIT;
                 /* A third hyphenated line in a row only if nothing else fits. */
-                if (e.flagged && act[a] > 0 && c[cj->prev].flagged)
+                if (act[a] > 0 && c[cj->prev].flagged)
                     cost += LINEBREAK_THIRD_FLAG;
             }
             if (cost <= best) {
@@ -287,7 +291,6 @@ static int lb_optimal(struct lb_ctx *x, int *breaks)
                 alo = aend - LINEBREAK_MAX_ACTIVE;
         }
     }
-    free(act);
     int lines = 0;
     for (int k = last; k > 0; k = c[k].prev)
         lines++;
