@@ -300,11 +300,43 @@ static int lb_optimal(struct lb_ctx *x, int *breaks)
     return lines;
 }
 
+/* Whether total fit would set the whole paragraph as one line, known
+ * without the search (many paragraphs are a heading or a short list item).
+ * With no forced break, no negative width or penalty, and room to spare on
+ * a line holding everything, that line costs nothing, as it ends the
+ * paragraph, while any other choice has a short first line, which costs
+ * more. The room to spare (a millionth of the width) keeps rounding out of
+ * that comparison; counting the breaks keeps LINEBREAK_MAX_ACTIVE out. */
+static bool lb_one_line(const struct lb_item *items, int n, double width)
+{
+    double sum = 0, max_pw = 0;
+    int legal = 0;
+    for (int i = 0; i < n; i++) {
+        const struct lb_item *it = &items[i];
+        if (!(it->width >= 0))
+            return false;
+        if (it->kind != LB_PENALTY) {
+            sum += it->width;
+            legal += it->kind == LB_GLUE;
+        } else if (it->penalty < LINEBREAK_INF) {
+            if (it->penalty < 0)
+                return false;
+            max_pw = fmax(max_pw, it->width);
+            legal++;
+        }
+    }
+    return legal < LINEBREAK_MAX_ACTIVE && isfinite(width) && sum + max_pw < width * (1 - 1e-6);
+}
+
 int linebreak(const struct lb_item *items, int n, double width,
               enum linebreak_mode mode, int *breaks)
 {
     if (n <= 0)
         return 0;
+    if (mode == LINEBREAK_OPTIMAL && lb_one_line(items, n, width)) {
+        breaks[0] = n;
+        return 1;
+    }
     struct lb_ctx x = { .items = items, .n = n, .width = width };
     if (lb_collect(&x) < 0)
         return -1;
