@@ -185,7 +185,9 @@ struct para {
     double kept_width;      /* the previous word with those kept to it by break rules */
     double width;           /* line width */
     bool hyphenate;         /* body text only: never headings, code, large print */
-    char *run_buf;          /* text of the run being set */
+    double max_size;        /* largest size of the frags not raised: no taller line otherwise */
+    const char *run_text;   /* text of the run being set: in place, or run_buf */
+    char *run_buf;
     size_t run_len, run_cap;
 };
 

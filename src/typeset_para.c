@@ -59,8 +59,11 @@ static void para_frag(struct para *p, const struct istyle *st, int face, const c
             return;
         }
     }
+    double rise = st->super ? st->size * 0.35 : 0;
+    if (rise == 0 && size > p->max_size)
+        p->max_size = size;
     p->frags[p->nfrags++] = (struct frag){
-        .face = face, .size = size, .rise = st->super ? st->size * 0.35 : 0,
+        .face = face, .size = size, .rise = rise,
         .width = em * size, .color = st->color, .text = text, .len = len,
         .link = st->link, .strike = st->strike,
     };
@@ -319,18 +322,33 @@ void ts_para_widths(struct para *p, double *natural, double *minimum)
     *natural = line;
 }
 
-/* The text of the run being set, gathered here and copied once it is whole. */
+/* The text of the run being set, copied into the arena once it is whole:
+ * read in place while its fragments are one stretch of the source text,
+ * as most runs' are, else gathered in run_buf. */
 static void run_append(struct para *p, const char *text, int len)
 {
+    if (p->run_len == 0 || (p->run_text != p->run_buf && p->run_text + p->run_len == text)) {
+        if (p->run_len == 0)
+            p->run_text = text;
+        p->run_len += (size_t)len;
+        return;
+    }
     if (p->run_len + (size_t)len + 1 > p->run_cap) {
         size_t cap = p->run_cap ? p->run_cap * 2 : 256;
         while (cap < p->run_len + (size_t)len + 1)
             cap *= 2;
+        bool gathered = p->run_text == p->run_buf;
         char *grown = realloc(p->run_buf, cap);
         if (!grown)
             return;
         p->run_buf = grown;
         p->run_cap = cap;
+        if (gathered)
+            p->run_text = grown;
+    }
+    if (p->run_text != p->run_buf) { /* the stretch ends here: gather from now on */
+        memcpy(p->run_buf, p->run_text, p->run_len);
+        p->run_text = p->run_buf;
     }
     memcpy(p->run_buf + p->run_len, text, (size_t)len);
     p->run_len += (size_t)len;
@@ -339,7 +357,7 @@ static void run_append(struct para *p, const char *text, int len)
 static void run_close(struct para *p, struct page_item *run)
 {
     if (run)
-        run->text = arena_strndup(p->ts->a, p->run_buf ? p->run_buf : "", p->run_len);
+        run->text = arena_strndup(p->ts->a, p->run_len ? p->run_text : "", p->run_len);
     p->run_len = 0;
 }
 
@@ -398,10 +416,11 @@ void ts_para_set(struct para *p, const struct layout_style *ls)
         while (from < to && p->items[from].kind != LB_BOX)
             from++;
         double h = line_h;
-        for (int i = from; i < to; i++)
-            for (int f = p->item_frag[i]; f < p->item_frag[i + 1]; f++)
-                if (p->frags[f].size * ls->leading > h && p->frags[f].rise == 0)
-                    h = p->frags[f].size * ls->leading;
+        if (!(ls->leading > 0) || p->max_size * ls->leading > line_h) /* else no text is taller */
+            for (int i = from; i < to; i++)
+                for (int f = p->item_frag[i]; f < p->item_frag[i + 1]; f++)
+                    if (p->frags[f].size * ls->leading > h && p->frags[f].rise == 0)
+                        h = p->frags[f].size * ls->leading;
         struct flow_slab *s = ts_slab_new(ts, h);
         double baseline = (h - (asc + desc)) / 2 + asc;
         double x = ts->x;
