@@ -295,13 +295,14 @@ void paginate_footers(struct doc *doc, int from, int to, const struct layout *l,
     const char *left_tpl = f->left ? f->left : l->footer_left ? l->footer_left : "";
     const char *right_tpl = f->right ? f->right : l->footer_right ? l->footer_right : "";
     struct line_memo left_memo = {0}, right_memo = {0};
+    /* The same on every page: written out once. */
+    const char *pages = arena_printf(a, "%d", f->total), *review = typeset_human_date(a, f->review);
     for (int i = from; i < to; i++) {
         int number = f->first_number + (i - from);
         const char *page = f->roman ? roman(a, number) : arena_printf(a, "%d", number);
-        const char *pages = arena_printf(a, "%d", f->total);
         const char *const fields[][2] = {
             {"title", f->title}, {"id", f->id}, {"version", f->version},
-            {"review", typeset_human_date(a, f->review)}, {"page", page}, {"pages", pages},
+            {"review", review}, {"page", page}, {"pages", pages},
         };
         const int nf = (int)(sizeof fields / sizeof fields[0]);
         const char *left = expand(a, left_tpl, fields, nf);
