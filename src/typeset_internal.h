@@ -46,6 +46,7 @@ struct para_arrays {
     int fcap;
     struct lb_item *items;
     int *item_frag;
+    int *breaks;
     int icap;
     char *run_buf;
     size_t run_cap;
@@ -176,6 +177,7 @@ struct para {
     int nfrags, fcap;
     struct lb_item *items;
     int *item_frag;         /* first frag of each item; frags of item i: [item_frag[i], item_frag[i+1]) */
+    int *breaks;            /* room for linebreak's answer: icap + 1 entries, like item_frag */
     int nitems, icap;
     int word_start;         /* first frag of the word being collected */
     int prev_word_start, prev_word_end; /* the previous word, for break rules */

@@ -75,11 +75,14 @@ static void para_item(struct para *p, enum lb_kind kind, double width, int penal
         int cap = p->icap ? p->icap * 2 : 64;
         struct lb_item *items = realloc(p->items, (size_t)cap * sizeof *items);
         int *map = items ? realloc(p->item_frag, (size_t)(cap + 1) * sizeof *map) : NULL;
+        int *breaks = map ? realloc(p->breaks, (size_t)(cap + 1) * sizeof *breaks) : NULL;
         if (items)
             p->items = items;
-        if (!map)
+        if (map)
+            p->item_frag = map;
+        if (!breaks)
             return;
-        p->item_frag = map;
+        p->breaks = breaks;
         p->icap = cap;
     }
     p->items[p->nitems] = (struct lb_item){.kind = kind, .width = width, .penalty = penalty};
@@ -402,9 +405,7 @@ void ts_para_set(struct para *p, const struct layout_style *ls)
     if (p->nitems == 0)
         return;
     p->item_frag[p->nitems] = p->nfrags;
-    int *breaks = malloc((size_t)(p->nitems + 1) * sizeof *breaks);
-    if (!breaks)
-        return;
+    int *breaks = p->breaks;
     int lines = linebreak(p->items, p->nitems, p->width, ts->opt->line_breaking, breaks);
     double line_h = ls->size * ls->leading;
     const int face0 = LAYOUT_FACE(ls->family, VARIANT_REGULAR);
@@ -483,14 +484,14 @@ void ts_para_set(struct para *p, const struct layout_style *ls)
         ts_emit(ts, s);
         from = to;
     }
-    free(breaks);
 }
 
 void ts_para_init(struct para *p, struct ts *ts, double width)
 {
     struct para_arrays *s = &ts->spare;
     *p = (struct para){.ts = ts, .width = width, .frags = s->frags, .fcap = s->fcap, .items = s->items,
-                       .item_frag = s->item_frag, .icap = s->icap, .run_buf = s->run_buf, .run_cap = s->run_cap};
+                       .item_frag = s->item_frag, .breaks = s->breaks, .icap = s->icap, .run_buf = s->run_buf,
+                       .run_cap = s->run_cap};
     *s = (struct para_arrays){0};
 }
 
@@ -500,12 +501,13 @@ static void arrays_free(struct para_arrays *s)
     free(s->frags);
     free(s->items);
     free(s->item_frag);
+    free(s->breaks);
 }
 
 void ts_para_free(struct para *p)
 {
     struct para_arrays mine = {.frags = p->frags, .fcap = p->fcap, .items = p->items, .item_frag = p->item_frag,
-                               .icap = p->icap, .run_buf = p->run_buf, .run_cap = p->run_cap};
+                               .breaks = p->breaks, .icap = p->icap, .run_buf = p->run_buf, .run_cap = p->run_cap};
     struct para_arrays *s = &p->ts->spare;
     if (s->frags || s->items || s->run_buf) /* a paragraph set inside this one kept its own */
         arrays_free(&mine);
