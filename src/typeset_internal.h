@@ -99,7 +99,13 @@ static inline double ts_px_to_pt(int px)
 /* ---- typeset_face.c: which face sets each character ------------------ */
 
 double ts_width(struct ts *ts, int face, const char *s, int len, double size);
-int ts_face_of(const struct istyle *st);
+/* The face of a style; inline, as it runs for every space. */
+static inline int ts_face_of(const struct istyle *st)
+{
+    bool bold = st->bold, italic = st->italic;
+    int v = bold && italic ? VARIANT_BOLD_ITALIC : bold ? VARIANT_BOLD : italic ? VARIANT_ITALIC : VARIANT_REGULAR;
+    return LAYOUT_FACE(st->family, v);
+}
 struct istyle ts_style_of(struct ts *ts, enum layout_element el);
 /* The face that has cp: the given one, then the fallbacks; -1 for none. */
 int ts_face_lookup(struct ts *ts, int face, uint32_t cp);

@@ -26,11 +26,10 @@ struct frag {
     bool strike;
 };
 
-/* Room for one more fragment; false when out of memory. */
-static bool frags_reserve(struct para *p)
+/* Grows the fragments; false when out of memory. Out of line, so that
+ * the common case in frags_reserve costs no more than its test. */
+__attribute__((noinline)) static bool frags_grow(struct para *p)
 {
-    if (p->nfrags < p->fcap)
-        return true;
     int cap = p->fcap ? p->fcap * 2 : 64;
     struct frag *grown = realloc(p->frags, (size_t)cap * sizeof *grown);
     if (!grown)
@@ -38,6 +37,12 @@ static bool frags_reserve(struct para *p)
     p->frags = grown;
     p->fcap = cap;
     return true;
+}
+
+/* Room for one more fragment; false when out of memory. */
+static inline bool frags_reserve(struct para *p)
+{
+    return p->nfrags < p->fcap || frags_grow(p);
 }
 
 /* A fragment of text in face, em wide (at size 1). */
@@ -69,22 +74,29 @@ static void para_frag(struct para *p, const struct istyle *st, int face, const c
     };
 }
 
-static void para_item(struct para *p, enum lb_kind kind, double width, int penalty, int frag_start)
+/* Grows the items and the arrays sized with them; false when out of
+ * memory. Out of line, as frags_grow. */
+__attribute__((noinline)) static bool items_grow(struct para *p)
 {
-    if (p->nitems + 1 >= p->icap) {
-        int cap = p->icap ? p->icap * 2 : 64;
-        struct lb_item *items = realloc(p->items, (size_t)cap * sizeof *items);
-        int *map = items ? realloc(p->item_frag, (size_t)(cap + 1) * sizeof *map) : NULL;
-        int *breaks = map ? realloc(p->breaks, (size_t)(cap + 1) * sizeof *breaks) : NULL;
-        if (items)
-            p->items = items;
-        if (map)
-            p->item_frag = map;
-        if (!breaks)
-            return;
-        p->breaks = breaks;
-        p->icap = cap;
-    }
+    int cap = p->icap ? p->icap * 2 : 64;
+    struct lb_item *items = realloc(p->items, (size_t)cap * sizeof *items);
+    int *map = items ? realloc(p->item_frag, (size_t)(cap + 1) * sizeof *map) : NULL;
+    int *breaks = map ? realloc(p->breaks, (size_t)(cap + 1) * sizeof *breaks) : NULL;
+    if (items)
+        p->items = items;
+    if (map)
+        p->item_frag = map;
+    if (!breaks)
+        return false;
+    p->breaks = breaks;
+    p->icap = cap;
+    return true;
+}
+
+static inline void para_item(struct para *p, enum lb_kind kind, double width, int penalty, int frag_start)
+{
+    if (p->nitems + 1 >= p->icap && !items_grow(p))
+        return;
     p->items[p->nitems] = (struct lb_item){.kind = kind, .width = width, .penalty = penalty};
     p->item_frag[p->nitems++] = frag_start;
 }
