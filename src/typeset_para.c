@@ -101,13 +101,15 @@ static inline void para_item(struct para *p, enum lb_kind kind, double width, in
     p->item_frag[p->nitems++] = frag_start;
 }
 
-/* "://", "www." or "@": one pass, as it runs for every word. */
+/* "://", "www." or "@": one pass, as it runs for every word; one test
+ * turns away all but the bytes from ':' to '@'. */
 static bool url_like(const char *s, int len)
 {
     if (len > 4 && memcmp(s, "www.", 4) == 0)
         return true;
     for (int i = 0; i < len; i++)
-        if (s[i] == '@' || (s[i] == ':' && i + 2 < len && s[i + 1] == '/' && s[i + 2] == '/'))
+        if ((unsigned char)(s[i] - ':') <= '@' - ':' &&
+            (s[i] == '@' || (s[i] == ':' && i + 2 < len && s[i + 1] == '/' && s[i + 2] == '/')))
             return true;
     return false;
 }
@@ -115,7 +117,7 @@ static bool url_like(const char *s, int len)
 /* The text of frags [from, to), at most cap - 1 bytes (all that break
  * rules, URL marks and hyphenation read): in place when the fragments are
  * one stretch of text, as nearly every word's are, else copied into buf. */
-static const char *word_text(const struct para *p, int from, int to, char *buf, int cap, int *len)
+static inline const char *word_text(const struct para *p, int from, int to, char *buf, int cap, int *len)
 {
     int n = p->frags[from].len;
     for (int i = from + 1; i < to && n >= 0; i++)
