@@ -312,7 +312,8 @@ void ts_para_text(struct para *p, const struct istyle *st, const char *text, siz
                 em = 0;
             }
             face = f;
-            em += ts_advance(ts, f, cp);
+            /* f has cp: its Latin advance is there, not negative (missing) */
+            em += cp < FONTSET_LATIN ? ts->latin[f][cp] : fontset_advance(ts->fs, f, cp);
         }
         if (q > run && face >= 0)
             para_frag(p, st, face, run, (int)(q - run), em);
