@@ -321,14 +321,18 @@ static int lb_optimal(struct lb_ctx *x, int *breaks)
  * that comparison; counting the breaks keeps LINEBREAK_MAX_ACTIVE out. */
 static bool lb_one_line(const struct lb_item *items, int n, double width)
 {
-    double sum = 0, max_pw = 0;
+    double room = width * (1 - 1e-6), sum = 0, max_pw = 0;
     int legal = 0;
+    if (!isfinite(width))
+        return false;
     for (int i = 0; i < n; i++) {
         const struct lb_item *it = &items[i];
         if (!(it->width >= 0))
             return false;
         if (it->kind != LB_PENALTY) {
             sum += it->width;
+            if (!(sum < room))
+                return false; /* a longer paragraph: known within its first line */
             legal += it->kind == LB_GLUE;
         } else if (it->penalty < LINEBREAK_INF) {
             if (it->penalty < 0)
@@ -337,7 +341,7 @@ static bool lb_one_line(const struct lb_item *items, int n, double width)
             legal++;
         }
     }
-    return legal < LINEBREAK_MAX_ACTIVE && isfinite(width) && sum + max_pw < width * (1 - 1e-6);
+    return legal < LINEBREAK_MAX_ACTIVE && sum + max_pw < room;
 }
 
 int linebreak(const struct lb_item *items, int n, double width,
