@@ -256,8 +256,8 @@ static int lb_optimal(struct lb_ctx *x, int *breaks)
         double weight = e.forced ? 0 : scale2, min_slack = -x->eps; /* kept out of the loop */
         for (const struct lb_act *j = act + alo, *end = act + ahi; j < end; j++) {
             double slack = base + j->start;
-            if (slack < min_slack)
-                continue;
+            if (slack < min_slack || j->best > best)
+                continue; /* overfull, or dearer before this line is even counted */
             double cost = j->best + slack * slack * weight; /* + 0 at a forced break */
             if (e.flagged && j->flagged) { /* e first: it is in a register */
                 cost += LINEBREAK_FLAG_DEMERIT;
