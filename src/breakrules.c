@@ -65,10 +65,10 @@ static struct br_word br_core(const char *s, size_t len)
         w.len -= n;
     }
     for (size_t n; w.len && !br_alnum(w.s[w.len - 1]);) {
-        if ((n = br_affix(w.s, w.len, br_clause, true)))
-            w.clause = true;
-        else if (w.s[w.len - 1] == '.')
+        if (w.s[w.len - 1] == '.') /* first: no clause mark ends in '.' */
             n = 1, w.dot = true;
+        else if ((n = br_affix(w.s, w.len, br_clause, true)))
+            w.clause = true;
         else if (!(n = br_affix(w.s, w.len, br_close, true)))
             break;
         w.len -= n;
@@ -186,12 +186,16 @@ static bool br_ends_numeric(const struct br_word *w)
         BR("\xC2\xBC"), BR("\xC2\xBD"), BR("\xC2\xBE"), /* ¼ ½ ¾ */ BR("\xE2\x85\x93"),
         BR("\xE2\x85\x94"), BR("\xE2\x85\x9B"), /* ⅓ ⅔ ⅛ */ { NULL, 0 }
     };
-    return w->len && (br_digit(w->s[w->len - 1]) || br_affix(w->s, w->len, fractions, true));
+    if (!w->len)
+        return false;
+    unsigned char last = (unsigned char)w->s[w->len - 1];
+    return br_digit((char)last) || (last >= 0x80 && br_affix(w->s, w->len, fractions, true));
 }
 
 static bool br_ends_in(const struct br_word *w, const struct br_lit *lit)
 {
-    return w->len >= lit->len && memcmp(w->s + w->len - lit->len, lit->s, lit->len) == 0;
+    return w->len >= lit->len && w->s[w->len - 1] == lit->s[lit->len - 1] &&
+           memcmp(w->s + w->len - lit->len, lit->s, lit->len) == 0;
 }
 
 /* Ends in a string literal. */
@@ -235,8 +239,11 @@ static int br_phone_digits(const struct br_word *w, bool *lead)
 static bool br_phone(const struct br_word *l, const struct br_word *r)
 {
     bool llead, rlead;
-    int ld = br_phone_digits(l, &llead), rd = br_phone_digits(r, &rlead);
-    if (l->dot || ld < 2 || rd < 2)
+    int ld = br_phone_digits(l, &llead);
+    if (l->dot || ld < 2)
+        return false; /* most words: the right one need not be read */
+    int rd = br_phone_digits(r, &rlead);
+    if (rd < 2)
         return false;
     if (llead)
         return true;                /* "+44 20", "0161 555", "(020) 7946" */
@@ -269,10 +276,10 @@ static bool br_named(const struct br_word *w, const struct br_lit *full, const s
     if (!w->len || w->s[0] < 'A' || w->s[0] > 'Z')
         return false; /* most words: no need to look through the lists */
     for (int i = 0; abbr[i].s; i++)
-        if (br_is_name(w, &abbr[i]))
+        if (abbr[i].len == w->len && br_is_name(w, &abbr[i]))
             return true;
     for (int i = 0; full[i].s && !w->dot; i++)
-        if (br_is_name(w, &full[i]))
+        if (full[i].len == w->len && br_is_name(w, &full[i]))
             return true;
     return false;
 }
@@ -387,22 +394,48 @@ static bool br_label(const struct br_word *l, const struct br_word *r)
     return r->len && br_digit(r->s[0]) && br_label_in(l, br_labels); /* the cheap test first */
 }
 
-bool breakrules_keep_space(const char *left, size_t left_len, const char *right,
-                           size_t right_len)
+/* What a word holds, for the test that answers most pairs; looked up a
+ * byte at a time, as every word of every paragraph is read. */
+enum { BR_DIGIT = 1, BR_UPPER = 2, BR_HIGH = 4 };
+#define BR_2(m) m, m
+#define BR_8(m) BR_2(m), BR_2(m), BR_2(m), BR_2(m)
+#define BR_32(m) BR_8(m), BR_8(m), BR_8(m), BR_8(m)
+static const unsigned char br_marks[256] = {
+    ['0'] = BR_8(BR_DIGIT), BR_2(BR_DIGIT),
+    ['A'] = BR_8(BR_UPPER), BR_8(BR_UPPER), BR_8(BR_UPPER), BR_2(BR_UPPER),
+    [0x80] = BR_32(BR_HIGH), BR_32(BR_HIGH), BR_32(BR_HIGH), BR_32(BR_HIGH),
+};
+
+struct breakrules_word breakrules_word(const char *s, size_t len)
 {
-    /* Every rule needs a digit in one of the words, or a capital after a
-     * title: most pairs of words are neither, and are answered here. */
-    bool maybe = false;
-    for (size_t i = 0; i < left_len && !maybe; i++)
-        maybe = br_digit(left[i]) || (unsigned char)left[i] >= 0x80; /* "½", "§" */
-    for (size_t i = 0; i < right_len && !maybe; i++)
-        maybe = br_digit(right[i]) || (right[i] >= 'A' && right[i] <= 'Z') || (unsigned char)right[i] >= 0x80;
-    if (!maybe)
-        return false;
-    struct br_word l = br_core(left, left_len), r = br_core(right, right_len);
+    unsigned marks = 0;
+    for (size_t i = 0; i < len; i++)
+        marks |= br_marks[(unsigned char)s[i]];
+    return (struct breakrules_word){ s, s ? len : 0, marks };
+}
+
+/* Out of line, so that breakrules_keep's quick answer stays quick. */
+__attribute__((noinline)) static bool br_rules(const struct breakrules_word *left, const struct breakrules_word *right)
+{
+    struct br_word l = br_core(left->s, left->len), r = br_core(right->s, right->len);
     /* A space after , ; : ! ? follows a clause; text may break there. */
     if (!l.len || !r.len || l.clause)
         return false;
     return br_number_unit(&l, &r) || br_phone(&l, &r) || br_date(&l, &r) ||
            br_title(&l, &r) || br_label(&l, &r);
+}
+
+bool breakrules_keep(const struct breakrules_word *left, const struct breakrules_word *right)
+{
+    /* Every rule needs a digit in one of the words, or a capital after a
+     * title: most pairs of words are neither, and are answered here.
+     * Non-ASCII may be "½", "§" or "°" on either side. */
+    return ((left->marks & (BR_DIGIT | BR_HIGH)) || right->marks) && br_rules(left, right);
+}
+
+bool breakrules_keep_space(const char *left, size_t left_len, const char *right,
+                           size_t right_len)
+{
+    struct breakrules_word l = breakrules_word(left, left_len), r = breakrules_word(right, right_len);
+    return breakrules_keep(&l, &r);
 }

@@ -24,4 +24,16 @@
 bool breakrules_keep_space(const char *left, size_t left_len, const char *right,
                            size_t right_len);
 
+/* A word looked at once for breakrules_keep: each word of a paragraph is
+ * the right of one pair and the left of the next, and a glance at it
+ * answers most pairs. The fields are breakrules' own. */
+struct breakrules_word {
+    const char *s; /* borrowed: must stay valid while the word is used */
+    size_t len;
+    unsigned marks;
+};
+struct breakrules_word breakrules_word(const char *s, size_t len);
+/* breakrules_keep_space for words so prepared. */
+bool breakrules_keep(const struct breakrules_word *left, const struct breakrules_word *right);
+
 #endif

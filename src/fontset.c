@@ -6,19 +6,18 @@
 
 #include "diag.h"
 
-/* Code points below this (Latin-1 and Latin Extended-A: the letters of
- * most European languages) have their advances cached at load; the rest
- * are asked of HarfBuzz, whose cmap lookups are quick and safe from many
- * threads. Loading stays cheap: a run that sets one leaflet should not
- * spend its time indexing every face's whole cmap. */
-enum { FONTSET_CACHE = 0x180 };
+/* Code points below FONTSET_LATIN (Latin-1 and Latin Extended-A: the
+ * letters of most European languages) have their advances cached at load;
+ * the rest are asked of HarfBuzz, whose cmap lookups are quick and safe
+ * from many threads. Loading stays cheap: a run that sets one leaflet
+ * should not spend its time indexing every face's whole cmap. */
 
 struct font_file {
     char *path;
     hb_face_t *face;
     hb_font_t *font;
     double upem, ascent, descent;
-    float advance[FONTSET_CACHE];       /* em; < 0 means missing */
+    float advance[FONTSET_LATIN];       /* em; < 0 means missing */
 };
 
 struct fontset {
@@ -30,7 +29,7 @@ struct fontset {
 
 static bool file_has(const struct font_file *f, uint32_t cp)
 {
-    if (cp < FONTSET_CACHE)
+    if (cp < FONTSET_LATIN)
         return f->advance[cp] >= 0;
     hb_codepoint_t g;
     return hb_font_get_nominal_glyph(f->font, cp, &g) && g != 0;
@@ -38,7 +37,7 @@ static bool file_has(const struct font_file *f, uint32_t cp)
 
 static double file_advance(const struct font_file *f, uint32_t cp)
 {
-    if (cp < FONTSET_CACHE)
+    if (cp < FONTSET_LATIN)
         return f->advance[cp] < 0 ? 0 : f->advance[cp];
     hb_codepoint_t g;
     if (!hb_font_get_nominal_glyph(f->font, cp, &g))
@@ -79,7 +78,7 @@ static struct font_file *file_load(const char *path, struct diag *d)
     if (f->descent <= 0)
         f->descent = 0.2;
 
-    for (uint32_t cp = 0; cp < FONTSET_CACHE; cp++) {
+    for (uint32_t cp = 0; cp < FONTSET_LATIN; cp++) {
         hb_codepoint_t g;
         bool has = hb_font_get_nominal_glyph(f->font, cp, &g) && g != 0;
         f->advance[cp] = has ? (float)(hb_font_get_glyph_h_advance(f->font, g) / f->upem) : -1;
@@ -144,6 +143,7 @@ double fontset_advance(const struct fontset *fs, int face, uint32_t cp) { return
 double fontset_ascent(const struct fontset *fs, int face) { return fs->faces[face]->ascent; }
 double fontset_descent(const struct fontset *fs, int face) { return fs->faces[face]->descent; }
 hb_face_t *fontset_hb_face(const struct fontset *fs, int face) { return fs->faces[face]->face; }
+const float *fontset_latin(const struct fontset *fs, int face) { return fs->faces[face]->advance; }
 
 double fontset_width(const struct fontset *fs, int face, const char *s, int len)
 {

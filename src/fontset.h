@@ -23,6 +23,11 @@ bool fontset_has(const struct fontset *fs, int face, uint32_t cp);
 double fontset_advance(const struct fontset *fs, int face, uint32_t cp);
 /* Width of a UTF-8 string in em; code points the face lacks count as 0. */
 double fontset_width(const struct fontset *fs, int face, const char *s, int len);
+/* The advances of the code points below FONTSET_LATIN (Latin-1 and Latin
+ * Extended-A), in em; < 0 where the face lacks one. For callers that
+ * measure text a character at a time as they read it. */
+enum { FONTSET_LATIN = 0x180 };
+const float *fontset_latin(const struct fontset *fs, int face);
 double fontset_ascent(const struct fontset *fs, int face);   /* em, > 0 */
 double fontset_descent(const struct fontset *fs, int face);  /* em, > 0 */
 /* The face's file as parsed at load, borrowed: pdf subsets it once per

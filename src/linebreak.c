@@ -32,11 +32,22 @@ struct lb_cand {
     bool flagged;
 };
 
+/* A reached candidate in lb_optimal's active list: what the search reads
+ * of it, copied when it is reached so that the hot loop walks one array. */
+struct lb_act {
+    double start, best;
+    int k;        /* the candidate */
+    int first;
+    bool flagged;
+    bool third;   /* it ends a second hyphenated line in a row */
+};
+
 struct lb_ctx {
     const struct lb_item *items;
     int n;
     double width, eps, scale;
     struct lb_cand *c;
+    struct lb_act *act; /* room for nc entries, for lb_optimal */
     int nc;
 };
 
@@ -53,7 +64,7 @@ struct lb_end {
     double pen; /* penalty value */
 };
 
-static struct lb_end lb_end_of(const struct lb_ctx *x, int k)
+static inline struct lb_end lb_end_of(const struct lb_ctx *x, int k)
 {
     struct lb_end e = { true, false, 0, 0 };
     if (k == x->nc - 1)
@@ -89,11 +100,13 @@ static int lb_collect(struct lb_ctx *x)
             break;
         }
     /* Room for a break at every item before the last box, the start and
-     * the end: more than needed, but counting them first cost a pass. */
+     * the end: more than needed, but counting them first cost a pass. The
+     * active list of lb_optimal shares the allocation: one a paragraph. */
     int cap = (last_box > 0 ? last_box : 0) + 2;
-    x->c = malloc((size_t)cap * sizeof *x->c);
+    x->c = malloc((size_t)cap * (sizeof *x->c + sizeof *x->act));
     if (!x->c)
         return -1;
+    x->act = (struct lb_act *)(x->c + cap);
 
     struct lb_cand *c = x->c;
     int nc = 0, pending = 0; /* candidates from `pending` on await their `first` */
@@ -181,28 +194,35 @@ static int lb_greedy(struct lb_ctx *x, int *breaks)
  * box between them (a run of penalties, say) start the next line at the
  * same place, so only the cheapest of each flag class can ever be chosen:
  * the rest are dropped, which keeps long runs of breaks from costing n^2. */
-static void lb_push(const struct lb_cand *c, int *act, int alo, int *aend, int k)
+static void lb_push(const struct lb_cand *c, struct lb_act *act, int alo, int *aend, int k)
 {
-    int t = *aend, u = -1, f = -1;
-    while (t > alo && c[act[t - 1]].first == c[k].first && c[act[t - 1]].start == c[k].start)
+    const struct lb_cand *ck = &c[k];
+    struct lb_act node = { ck->start, ck->best, k, ck->first, ck->flagged, ck->prev > 0 && c[ck->prev].flagged };
+    int t = *aend;
+    while (t > alo && act[t - 1].first == node.first && act[t - 1].start == node.start)
         t--;
+    if (t == *aend) { /* nearly always: no node shares k's start */
+        act[(*aend)++] = node;
+        return;
+    }
+    struct lb_act u = { .k = -1 }, f = { .k = -1 };
     for (int a = t; a <= *aend; a++) {
-        int j = a < *aend ? act[a] : k;
-        int *slot = c[j].flagged ? &f : &u;
-        if (*slot < 0 || c[j].best <= c[*slot].best)
-            *slot = j; /* ties: the later one, as in the main loop */
+        const struct lb_act *j = a < *aend ? &act[a] : &node;
+        struct lb_act *slot = j->flagged ? &f : &u;
+        if (slot->k < 0 || j->best <= slot->best)
+            *slot = *j; /* ties: the later one, as in the main loop */
     }
-    if (u >= 0 && f >= 0) {
-        if (c[u].best <= c[f].best)
-            f = -1;
-        else if (c[f].best + LINEBREAK_FLAG_DEMERIT <= c[u].best)
-            u = -1;
+    if (u.k >= 0 && f.k >= 0) {
+        if (u.best <= f.best)
+            f.k = -1;
+        else if (f.best + LINEBREAK_FLAG_DEMERIT <= u.best)
+            u.k = -1;
     }
-    if (u >= 0 && f >= 0) {
-        act[t++] = u < f ? u : f;
-        act[t++] = u < f ? f : u;
+    if (u.k >= 0 && f.k >= 0) {
+        act[t++] = u.k < f.k ? u : f;
+        act[t++] = u.k < f.k ? f : u;
     } else {
-        act[t++] = u >= 0 ? u : f;
+        act[t++] = u.k >= 0 ? u : f;
     }
     *aend = t;
 }
@@ -215,43 +235,39 @@ static int lb_optimal(struct lb_ctx *x, int *breaks)
 {
     struct lb_cand *c = x->c;
     int last = x->nc - 1, alo = 0, aend = 0;
-    int *act = malloc((size_t)x->nc * sizeof *act);
-    if (!act)
-        return -1;
+    struct lb_act *act = x->act;
     double limit = x->width + x->eps, scale2 = x->scale * x->scale;
     c[0].best = 0;
-    act[aend++] = 0;
+    act[aend++] = (struct lb_act){ c[0].start, 0, 0, c[0].first, c[0].flagged, false };
     for (int k = 1; k <= last; k++) {
         struct lb_end e = lb_end_of(x, k);
         double here = c[k].end;
         int old_alo = alo, ahi = aend, prev = -1;
-        while (alo < aend && here - c[act[alo]].start > limit)
+        while (alo < aend && here - act[alo].start > limit)
             alo++;
         /* The newest nodes may have no box before k; only a forced break
          * may end such an empty line. */
         if (!e.forced)
-            while (ahi > alo && c[act[ahi - 1]].first >= c[k].pos)
+            while (ahi > alo && act[ahi - 1].first >= c[k].pos)
                 ahi--;
         /* Hot loop: slack = base + start. Ties go to the latest start,
          * which fills earlier lines first. */
         double base = x->width - here - e.pw, best = DBL_MAX;
-        double flag_cost = e.flagged ? LINEBREAK_FLAG_DEMERIT : 0;
         double weight = e.forced ? 0 : scale2, min_slack = -x->eps; /* kept out of the loop */
-        for (int a = alo; a < ahi; a++) {
-            const struct lb_cand *cj = &c[act[a]];
-            double slack = base + cj->start;
-            if (slack < min_slack)
-                continue;
-            double cost = cj->best + slack * slack * weight; /* + 0 at a forced break */
-            if (cj->flagged) {
-                cost += flag_cost;
+        for (const struct lb_act *j = act + alo, *end = act + ahi; j < end; j++) {
+            double slack = base + j->start;
+            if (slack < min_slack || j->best > best)
+                continue; /* overfull, or dearer before this line is even counted */
+            double cost = j->best + slack * slack * weight; /* + 0 at a forced break */
+            if (e.flagged && j->flagged) { /* e first: it is in a register */
+                cost += LINEBREAK_FLAG_DEMERIT;
                 /* A third hyphenated line in a row only if nothing else fits. */
-                if (e.flagged && act[a] > 0 && c[cj->prev].flagged)
+                if (j->third)
                     cost += LINEBREAK_THIRD_FLAG;
             }
             if (cost <= best) {
                 best = cost;
-                prev = act[a];
+                prev = j->k;
             }
         }
         bool fallback = prev < 0 && (e.forced || alo == aend);
@@ -261,15 +277,15 @@ static int lb_optimal(struct lb_ctx *x, int *breaks)
              * descends from this one, so its cost needs no special weight. */
             double least = INFINITY;
             for (int a = old_alo; a < aend; a++) {
-                int j = act[a];
-                if (!e.forced && !lb_has_box(x, j, k))
+                const struct lb_act *j = &act[a];
+                if (!e.forced && !(j->first < c[k].pos)) /* lb_has_box */
                     continue;
-                double len = here - c[j].start + e.pw;
+                double len = here - j->start + e.pw;
                 double over = len > x->width ? len - x->width : 0;
-                if (over < least || (over == least && c[j].best <= best)) {
+                if (over < least || (over == least && j->best <= best)) {
                     least = over;
-                    best = c[j].best;
-                    prev = j;
+                    best = j->best;
+                    prev = j->k;
                 }
             }
             if (prev < 0)
@@ -287,7 +303,6 @@ static int lb_optimal(struct lb_ctx *x, int *breaks)
                 alo = aend - LINEBREAK_MAX_ACTIVE;
         }
     }
-    free(act);
     int lines = 0;
     for (int k = last; k > 0; k = c[k].prev)
         lines++;
@@ -297,11 +312,47 @@ static int lb_optimal(struct lb_ctx *x, int *breaks)
     return lines;
 }
 
+/* Whether total fit would set the whole paragraph as one line, known
+ * without the search (many paragraphs are a heading or a short list item).
+ * With no forced break, no negative width or penalty, and room to spare on
+ * a line holding everything, that line costs nothing, as it ends the
+ * paragraph, while any other choice has a short first line, which costs
+ * more. The room to spare (a millionth of the width) keeps rounding out of
+ * that comparison; counting the breaks keeps LINEBREAK_MAX_ACTIVE out. */
+static bool lb_one_line(const struct lb_item *items, int n, double width)
+{
+    double room = width * (1 - 1e-6), sum = 0, max_pw = 0;
+    int legal = 0;
+    if (!isfinite(width))
+        return false;
+    for (int i = 0; i < n; i++) {
+        const struct lb_item *it = &items[i];
+        if (!(it->width >= 0))
+            return false;
+        if (it->kind != LB_PENALTY) {
+            sum += it->width;
+            if (!(sum < room))
+                return false; /* a longer paragraph: known within its first line */
+            legal += it->kind == LB_GLUE;
+        } else if (it->penalty < LINEBREAK_INF) {
+            if (it->penalty < 0)
+                return false;
+            max_pw = fmax(max_pw, it->width);
+            legal++;
+        }
+    }
+    return legal < LINEBREAK_MAX_ACTIVE && sum + max_pw < room;
+}
+
 int linebreak(const struct lb_item *items, int n, double width,
               enum linebreak_mode mode, int *breaks)
 {
     if (n <= 0)
         return 0;
+    if (mode == LINEBREAK_OPTIMAL && lb_one_line(items, n, width)) {
+        breaks[0] = n;
+        return 1;
+    }
     struct lb_ctx x = { .items = items, .n = n, .width = width };
     if (lb_collect(&x) < 0)
         return -1;

@@ -210,6 +210,46 @@ static struct page_item *fitted_line(const struct layout *l, const struct fontse
     return runs;
 }
 
+/* The last line fitted_line set, kept to copy: most footer and header
+ * lines repeat on every page of a topic, and setting one costs far more
+ * than copying its runs. */
+struct line_memo {
+    const char *text;       /* NULL: nothing kept */
+    double max_w, w;
+    struct page_item *runs; /* never placed on a page: add_line_at changes what it places */
+};
+
+static struct page_item *copy_runs(struct arena *a, const struct page_item *runs)
+{
+    struct page_item *head = NULL, *tail = NULL;
+    for (const struct page_item *it = runs; it; it = it->next) {
+        struct page_item *c = page_item_new(a, it->kind);
+        *c = *it;
+        page_items_append(&head, &tail, c);
+    }
+    return head;
+}
+
+/* fitted_line, or a copy of the line kept in m when the text is the same.
+ * A line that drew diagnostics is set again each time, so that each page
+ * reports them as before. */
+static struct page_item *fitted_line_memo(struct line_memo *m, const struct layout *l, const struct fontset *fs,
+                                          const char *text, double max_w, struct arena *a, struct diag *d,
+                                          double *w)
+{
+    if (!m->text || strcmp(m->text, text) != 0 || m->max_w != max_w) {
+        int before = d->count;
+        struct page_item *runs = fitted_line(l, fs, text, max_w, a, d, w);
+        if (d->count != before) {
+            m->text = NULL;
+            return runs;
+        }
+        *m = (struct line_memo){.text = text, .max_w = max_w, .w = *w, .runs = runs};
+    }
+    *w = m->w;
+    return copy_runs(a, m->runs);
+}
+
 static void add_line_at(struct page *pg, struct page_item *runs, double x, double y)
 {
     for (struct page_item *it = runs, *next; it; it = next) {
@@ -254,21 +294,23 @@ void paginate_footers(struct doc *doc, int from, int to, const struct layout *l,
     double line_h = l->style[EL_FOOTER].size * l->style[EL_FOOTER].leading;
     const char *left_tpl = f->left ? f->left : l->footer_left ? l->footer_left : "";
     const char *right_tpl = f->right ? f->right : l->footer_right ? l->footer_right : "";
+    struct line_memo left_memo = {0}, right_memo = {0};
+    /* The same on every page: written out once. */
+    const char *pages = arena_printf(a, "%d", f->total), *review = typeset_human_date(a, f->review);
     for (int i = from; i < to; i++) {
         int number = f->first_number + (i - from);
         const char *page = f->roman ? roman(a, number) : arena_printf(a, "%d", number);
-        const char *pages = arena_printf(a, "%d", f->total);
         const char *const fields[][2] = {
             {"title", f->title}, {"id", f->id}, {"version", f->version},
-            {"review", typeset_human_date(a, f->review)}, {"page", page}, {"pages", pages},
+            {"review", review}, {"page", page}, {"pages", pages},
         };
         const int nf = (int)(sizeof fields / sizeof fields[0]);
         const char *left = expand(a, left_tpl, fields, nf);
         const char *right = expand(a, right_tpl, fields, nf);
         double lw = 0, rw = 0;
         double inner = l->paper_w - l->margin_left - l->margin_right;
-        struct page_item *lr = *left ? fitted_line(l, fs, left, inner, a, d, &lw) : NULL;
-        struct page_item *rr = *right ? fitted_line(l, fs, right, inner, a, d, &rw) : NULL;
+        struct page_item *lr = *left ? fitted_line_memo(&left_memo, l, fs, left, inner, a, d, &lw) : NULL;
+        struct page_item *rr = *right ? fitted_line_memo(&right_memo, l, fs, right, inner, a, d, &rw) : NULL;
         /* Side by side when they fit, else the left text one line higher. */
         double left_y = lw + rw + 12 <= inner ? baseline : baseline + line_h;
         if (left_hand(l, i)) { /* mirrored: the page number stays on the outside edge */
@@ -287,9 +329,11 @@ void paginate_header(struct doc *doc, int from, int to, const struct layout *l, 
     const double min_edge = 8 * 72 / 25.4;
     double size = l->style[EL_FOOTER].size;
     double baseline = l->paper_h - fmax(l->margin_top - l->footer_gap, min_edge + size * 0.8);
+    struct line_memo memo = {0};
     for (int i = from; i < to; i++) {
         double w = 0;
-        struct page_item *runs = fitted_line(l, fs, text, l->paper_w - l->margin_left - l->margin_right, a, d, &w);
+        struct page_item *runs =
+            fitted_line_memo(&memo, l, fs, text, l->paper_w - l->margin_left - l->margin_right, a, d, &w);
         /* Printed on both sides: at the outside edge, like the page number. */
         bool outside_right = l->double_sided && !left_hand(l, i);
         add_line_at(&doc->pages[i], runs, outside_right ? l->paper_w - l->margin_right - w : l->margin_left, baseline);

@@ -13,13 +13,6 @@ double ts_width(struct ts *ts, int face, const char *s, int len, double size)
     return fontset_width(ts->fs, face, s, len) * size;
 }
 
-int ts_face_of(const struct istyle *st)
-{
-    bool bold = st->bold, italic = st->italic;
-    int v = bold && italic ? VARIANT_BOLD_ITALIC : bold ? VARIANT_BOLD : italic ? VARIANT_ITALIC : VARIANT_REGULAR;
-    return LAYOUT_FACE(st->family, v);
-}
-
 struct istyle ts_style_of(struct ts *ts, enum layout_element el)
 {
     const struct layout_style *s = &ts->l->style[el];

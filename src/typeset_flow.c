@@ -14,6 +14,8 @@ void ts_init(struct ts *ts, const struct topic *t, const struct layout *l, const
     out->width = layout_column_width(l);
     *ts = (struct ts){.topic = t, .l = l, .fs = fs, .opt = opt, .a = a, .d = d, .flow = out,
                       .x = 0, .w = out->width, .line = 1, .min_size = l->large_print ? 16 : 0};
+    for (int f = 0; fs && f < LAYOUT_FACE_COUNT && f < fontset_count(fs); f++)
+        ts->latin[f] = fontset_latin(fs, f);
 }
 
 struct flow_slab *ts_slab_new(struct ts *ts, double height)

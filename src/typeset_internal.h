@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "breakrules.h"
 #include "fontset.h"
 #include "layout.h"
 #include "linebreak.h"
@@ -45,6 +46,7 @@ struct para_arrays {
     int fcap;
     struct lb_item *items;
     int *item_frag;
+    int *breaks;
     int icap;
     char *run_buf;
     size_t run_cap;
@@ -78,6 +80,7 @@ struct ts {
      * (0: not asked yet): most text is ASCII, and the lookup through the
      * fallback faces cost more than the rest of placing a character. */
     signed char ascii_face[LAYOUT_FACE_COUNT][128];
+    const float *latin[LAYOUT_FACE_COUNT]; /* fontset_latin of each face, for ts_advance */
     struct para_arrays spare;   /* for the next paragraph; freed by ts_done */
 };
 
@@ -96,7 +99,13 @@ static inline double ts_px_to_pt(int px)
 /* ---- typeset_face.c: which face sets each character ------------------ */
 
 double ts_width(struct ts *ts, int face, const char *s, int len, double size);
-int ts_face_of(const struct istyle *st);
+/* The face of a style; inline, as it runs for every space. */
+static inline int ts_face_of(const struct istyle *st)
+{
+    bool bold = st->bold, italic = st->italic;
+    int v = bold && italic ? VARIANT_BOLD_ITALIC : bold ? VARIANT_BOLD : italic ? VARIANT_ITALIC : VARIANT_REGULAR;
+    return LAYOUT_FACE(st->family, v);
+}
 struct istyle ts_style_of(struct ts *ts, enum layout_element el);
 /* The face that has cp: the given one, then the fallbacks; -1 for none. */
 int ts_face_lookup(struct ts *ts, int face, uint32_t cp);
@@ -125,6 +134,16 @@ static inline int ts_face_for(struct ts *ts, int face, uint32_t cp)
     if (!*known)
         *known = (signed char)(ts_face_lookup(ts, face, cp) + 2);
     return *known - 2;
+}
+/* fontset_advance, read from the face's table for Latin text: widths are
+ * summed a character at a time as the text is read, not measured again. */
+static inline double ts_advance(const struct ts *ts, int face, uint32_t cp)
+{
+    if (cp < FONTSET_LATIN) {
+        float a = ts->latin[face][cp];
+        return a < 0 ? 0 : a;
+    }
+    return fontset_advance(ts->fs, face, cp);
 }
 /* Warns once per code point that no font has it. */
 void ts_warn_missing(struct ts *ts, uint32_t cp);
@@ -164,14 +183,19 @@ struct para {
     int nfrags, fcap;
     struct lb_item *items;
     int *item_frag;         /* first frag of each item; frags of item i: [item_frag[i], item_frag[i+1]) */
+    int *breaks;            /* room for linebreak's answer: icap + 1 entries, like item_frag */
     int nitems, icap;
     int word_start;         /* first frag of the word being collected */
     int prev_word_start, prev_word_end; /* the previous word, for break rules */
+    struct breakrules_word prev_word;
+    bool prev_in_place;     /* prev_word's text is the fragments' own (see word_text) */
     bool had_glue;
     double kept_width;      /* the previous word with those kept to it by break rules */
     double width;           /* line width */
     bool hyphenate;         /* body text only: never headings, code, large print */
-    char *run_buf;          /* text of the run being set */
+    double max_size;        /* largest size of the frags not raised: no taller line otherwise */
+    const char *run_text;   /* text of the run being set: in place, or run_buf */
+    char *run_buf;
     size_t run_len, run_cap;
 };
 

@@ -26,11 +26,10 @@ struct frag {
     bool strike;
 };
 
-/* Room for one more fragment; false when out of memory. */
-static bool frags_reserve(struct para *p)
+/* Grows the fragments; false when out of memory. Out of line, so that
+ * the common case in frags_reserve costs no more than its test. */
+__attribute__((noinline)) static bool frags_grow(struct para *p)
 {
-    if (p->nfrags < p->fcap)
-        return true;
     int cap = p->fcap ? p->fcap * 2 : 64;
     struct frag *grown = realloc(p->frags, (size_t)cap * sizeof *grown);
     if (!grown)
@@ -40,7 +39,14 @@ static bool frags_reserve(struct para *p)
     return true;
 }
 
-static void para_frag(struct para *p, const struct istyle *st, int face, const char *text, int len)
+/* Room for one more fragment; false when out of memory. */
+static inline bool frags_reserve(struct para *p)
+{
+    return p->nfrags < p->fcap || frags_grow(p);
+}
+
+/* A fragment of text in face, em wide (at size 1). */
+static void para_frag(struct para *p, const struct istyle *st, int face, const char *text, int len, double em)
 {
     if (len <= 0)
         return;
@@ -54,55 +60,82 @@ static void para_frag(struct para *p, const struct istyle *st, int face, const c
         if (last->face == face && last->size == size && last->color == st->color && last->link == st->link &&
             last->strike == st->strike && last->text + last->len == text) {
             last->len += len;
-            last->width += ts_width(ts, face, text, len, size);
+            last->width += em * size;
             return;
         }
     }
+    double rise = st->super ? st->size * 0.35 : 0;
+    if (rise == 0 && size > p->max_size)
+        p->max_size = size;
     p->frags[p->nfrags++] = (struct frag){
-        .face = face, .size = size, .rise = st->super ? st->size * 0.35 : 0,
-        .width = ts_width(ts, face, text, len, size), .color = st->color, .text = text, .len = len,
+        .face = face, .size = size, .rise = rise,
+        .width = em * size, .color = st->color, .text = text, .len = len,
         .link = st->link, .strike = st->strike,
     };
 }
 
-static void para_item(struct para *p, enum lb_kind kind, double width, int penalty, int frag_start)
+/* Grows the items and the arrays sized with them; false when out of
+ * memory. Out of line, as frags_grow. */
+__attribute__((noinline)) static bool items_grow(struct para *p)
 {
-    if (p->nitems + 1 >= p->icap) {
-        int cap = p->icap ? p->icap * 2 : 64;
-        struct lb_item *items = realloc(p->items, (size_t)cap * sizeof *items);
-        int *map = items ? realloc(p->item_frag, (size_t)(cap + 1) * sizeof *map) : NULL;
-        if (items)
-            p->items = items;
-        if (!map)
-            return;
+    int cap = p->icap ? p->icap * 2 : 64;
+    struct lb_item *items = realloc(p->items, (size_t)cap * sizeof *items);
+    int *map = items ? realloc(p->item_frag, (size_t)(cap + 1) * sizeof *map) : NULL;
+    int *breaks = map ? realloc(p->breaks, (size_t)(cap + 1) * sizeof *breaks) : NULL;
+    if (items)
+        p->items = items;
+    if (map)
         p->item_frag = map;
-        p->icap = cap;
-    }
+    if (!breaks)
+        return false;
+    p->breaks = breaks;
+    p->icap = cap;
+    return true;
+}
+
+static inline void para_item(struct para *p, enum lb_kind kind, double width, int penalty, int frag_start)
+{
+    if (p->nitems + 1 >= p->icap && !items_grow(p))
+        return;
     p->items[p->nitems] = (struct lb_item){.kind = kind, .width = width, .penalty = penalty};
     p->item_frag[p->nitems++] = frag_start;
 }
 
+/* "://", "www." or "@": one pass, as it runs for every word; one test
+ * turns away all but the bytes from ':' to '@'. */
 static bool url_like(const char *s, int len)
 {
-    for (int i = 0; i + 2 < len; i++)
-        if (s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/')
+    if (len > 4 && memcmp(s, "www.", 4) == 0)
+        return true;
+    for (int i = 0; i < len; i++)
+        if ((unsigned char)(s[i] - ':') <= '@' - ':' &&
+            (s[i] == '@' || (s[i] == ':' && i + 2 < len && s[i + 1] == '/' && s[i + 2] == '/')))
             return true;
-    return (len > 4 && strncmp(s, "www.", 4) == 0) || memchr(s, '@', (size_t)len) != NULL;
+    return false;
 }
 
-/* Plain text of frags [from, to) into a scratch buffer (for break rules). */
-static int word_text(struct para *p, int from, int to, char *buf, int cap)
+/* The text of frags [from, to), at most cap - 1 bytes (all that break
+ * rules, URL marks and hyphenation read): in place when the fragments are
+ * one stretch of text, as nearly every word's are, else copied into buf. */
+static inline const char *word_text(const struct para *p, int from, int to, char *buf, int cap, int *len)
 {
-    int n = 0;
-    for (int i = from; i < to; i++) {
-        int len = p->frags[i].len;
-        if (n + len >= cap)
-            len = cap - 1 - n;
-        memcpy(buf + n, p->frags[i].text, (size_t)len);
-        n += len;
+    int n = p->frags[from].len;
+    for (int i = from + 1; i < to && n >= 0; i++)
+        n = p->frags[i - 1].text + p->frags[i - 1].len == p->frags[i].text ? n + p->frags[i].len : -1;
+    if (n >= 0) {
+        *len = n < cap ? n : cap - 1;
+        return p->frags[from].text;
     }
-    buf[n] = '\0';
-    return n;
+    n = 0;
+    for (int i = from; i < to; i++) {
+        int k = p->frags[i].len;
+        if (n + k >= cap)
+            k = cap - 1 - n;
+        memcpy(buf + n, p->frags[i].text, (size_t)k);
+        n += k;
+    }
+    *len = n;
+    return buf;
 }
 
 /* Splits fragment i after `bytes` bytes; returns the index of the second part. */
@@ -133,7 +166,8 @@ static void para_end_word(struct para *p)
     if (start == end)
         return;
     char buf[256];
-    int n = word_text(p, start, end, buf, sizeof buf);
+    int n;
+    const char *text = word_text(p, start, end, buf, sizeof buf, &n);
     double width = 0;
     for (int i = start; i < end; i++)
         width += p->frags[i].width;
@@ -141,29 +175,35 @@ static void para_end_word(struct para *p)
     /* Glue before this word: breakable unless a rule keeps the two words
      * together, and only while the words so kept still fit on one line. */
     double kept = width;
+    struct breakrules_word word = breakrules_word(text, (size_t)n);
     if (p->had_glue && p->nitems > 0 && p->items[p->nitems - 1].kind == LB_GLUE) {
-        char prev[256];
-        int pn = word_text(p, p->prev_word_start, p->prev_word_end, prev, sizeof prev);
+        char prev_buf[sizeof buf];
+        struct breakrules_word prev = p->prev_word;
+        if (!p->prev_in_place) { /* its buf is gone: copy the same bytes again */
+            int pn;
+            prev.s = word_text(p, p->prev_word_start, p->prev_word_end, prev_buf, sizeof prev_buf, &pn);
+        }
         double joined = p->kept_width + p->items[p->nitems - 1].width + width;
-        if (joined <= p->width && breakrules_keep_space(prev, (size_t)pn, buf, (size_t)n)) {
+        if (joined <= p->width && breakrules_keep(&prev, &word)) {
             p->items[p->nitems - 1].kind = LB_BOX;
             kept = joined;
         }
     }
     p->kept_width = kept;
 
-    bool url = url_like(buf, n);
+    bool url = url_like(text, n);
     bool too_long = width > p->width;
     /* Hyphenation points of the word's letters (not of its punctuation). */
-    char hy[sizeof buf] = {0};
+    char hy[sizeof buf];
     bool hyph = false;
     if (p->hyphenate && !url && n < (int)sizeof buf - 1) {
+        memset(hy, 0, sizeof hy); /* here, not for every word */
         int a = 0, b = n;
-        while (a < b && (unsigned char)buf[a] < 0x80 && !isalpha((unsigned char)buf[a]))
+        while (a < b && (unsigned char)text[a] < 0x80 && !isalpha((unsigned char)text[a]))
             a++;
-        while (b > a && (unsigned char)buf[b - 1] < 0x80 && !isalpha((unsigned char)buf[b - 1]))
+        while (b > a && (unsigned char)text[b - 1] < 0x80 && !isalpha((unsigned char)text[b - 1]))
             b--;
-        hyph = hyphenate_word(p->ts->hyph, buf + a, b - a, hy + a) > 0;
+        hyph = hyphenate_word(p->ts->hyph, text + a, b - a, hy + a) > 0;
     }
     if (!url && !too_long && !hyph) {
         para_item(p, LB_BOX, width, 0, start);
@@ -177,7 +217,7 @@ static void para_end_word(struct para *p)
             while (q < e) {
                 const char *cp_start = q;
                 uint32_t cp = ts_utf8_next(&q, e);
-                box += ts_width(p->ts, p->frags[i].face, cp_start, (int)(q - cp_start), p->frags[i].size);
+                box += ts_advance(p->ts, p->frags[i].face, cp) * p->frags[i].size;
                 off += (int)(q - cp_start);
                 bool at_end = q == e && i == p->nfrags - 1;
                 bool url_break = url && (cp == '/' || cp == '.' || cp == '-' || cp == '?' || cp == '&' || cp == '@');
@@ -185,7 +225,7 @@ static void para_end_word(struct para *p)
                 if (at_end || !(url_break || hyphen || too_long))
                     continue;
                 int cut = (int)(q - s);
-                double hyphen_w = hyphen ? ts_width(p->ts, p->frags[i].face, "-", 1, p->frags[i].size) : 0;
+                double hyphen_w = hyphen ? ts_advance(p->ts, p->frags[i].face, '-') * p->frags[i].size : 0;
                 int next = cut < p->frags[i].len ? split_frag(p, i, cut) : i + 1;
                 para_item(p, LB_BOX, box, 0, box_start);
                 /* Mid-word breaks cost as much as a nearly empty line: a last resort. */
@@ -204,6 +244,8 @@ static void para_end_word(struct para *p)
     }
     p->prev_word_start = start;
     p->prev_word_end = p->nfrags;
+    p->prev_word = word;
+    p->prev_in_place = text != buf;
     p->word_start = p->nfrags;
     p->had_glue = false;
 }
@@ -218,7 +260,9 @@ void ts_para_space(struct para *p, const struct istyle *st, const char *at)
     s.super = false;
     int face = ts_face_of(&s);
     int f = p->nfrags;
-    para_frag(p, &s, face, at, 1);
+    const char *q = at;
+    uint32_t cp = ts_utf8_next(&q, at + 1);
+    para_frag(p, &s, face, at, 1, ts_advance(p->ts, face, cp));
     p->word_start = p->nfrags;
     para_item(p, LB_GLUE, p->nfrags > f ? p->frags[f].width : 0, 0, f);
     p->had_glue = true;
@@ -247,6 +291,7 @@ void ts_para_text(struct para *p, const struct istyle *st, const char *text, siz
         }
         const char *run = q;
         int face = -2;
+        double em = 0; /* the run's width, summed in the order fontset_width sums it */
         while (q < e && *q != ' ' && *q != '\t' && *q != '\n') {
             const char *c = q;
             uint32_t cp = ts_utf8_next(&q, e);
@@ -254,20 +299,24 @@ void ts_para_text(struct para *p, const struct istyle *st, const char *text, siz
             if (f < 0) {
                 ts_warn_missing(ts, cp);
                 if (c > run)
-                    para_frag(p, st, face, run, (int)(c - run));
-                para_frag(p, st, base, "?", 1);
+                    para_frag(p, st, face, run, (int)(c - run), em);
+                para_frag(p, st, base, "?", 1, ts_advance(ts, base, '?'));
                 run = q;
                 face = -2;
+                em = 0;
                 continue;
             }
             if (face != -2 && f != face) {
-                para_frag(p, st, face, run, (int)(c - run));
+                para_frag(p, st, face, run, (int)(c - run), em);
                 run = c;
+                em = 0;
             }
             face = f;
+            /* f has cp: its Latin advance is there, not negative (missing) */
+            em += cp < FONTSET_LATIN ? ts->latin[f][cp] : fontset_advance(ts->fs, f, cp);
         }
         if (q > run && face >= 0)
-            para_frag(p, st, face, run, (int)(q - run));
+            para_frag(p, st, face, run, (int)(q - run), em);
     }
 }
 
@@ -291,18 +340,33 @@ void ts_para_widths(struct para *p, double *natural, double *minimum)
     *natural = line;
 }
 
-/* The text of the run being set, gathered here and copied once it is whole. */
+/* The text of the run being set, copied into the arena once it is whole:
+ * read in place while its fragments are one stretch of the source text,
+ * as most runs' are, else gathered in run_buf. */
 static void run_append(struct para *p, const char *text, int len)
 {
+    if (p->run_len == 0 || (p->run_text != p->run_buf && p->run_text + p->run_len == text)) {
+        if (p->run_len == 0)
+            p->run_text = text;
+        p->run_len += (size_t)len;
+        return;
+    }
     if (p->run_len + (size_t)len + 1 > p->run_cap) {
         size_t cap = p->run_cap ? p->run_cap * 2 : 256;
         while (cap < p->run_len + (size_t)len + 1)
             cap *= 2;
+        bool gathered = p->run_text == p->run_buf;
         char *grown = realloc(p->run_buf, cap);
         if (!grown)
             return;
         p->run_buf = grown;
         p->run_cap = cap;
+        if (gathered)
+            p->run_text = grown;
+    }
+    if (p->run_text != p->run_buf) { /* the stretch ends here: gather from now on */
+        memcpy(p->run_buf, p->run_text, p->run_len);
+        p->run_text = p->run_buf;
     }
     memcpy(p->run_buf + p->run_len, text, (size_t)len);
     p->run_len += (size_t)len;
@@ -311,7 +375,7 @@ static void run_append(struct para *p, const char *text, int len)
 static void run_close(struct para *p, struct page_item *run)
 {
     if (run)
-        run->text = arena_strndup(p->ts->a, p->run_buf ? p->run_buf : "", p->run_len);
+        run->text = arena_strndup(p->ts->a, p->run_len ? p->run_text : "", p->run_len);
     p->run_len = 0;
 }
 
@@ -356,9 +420,7 @@ void ts_para_set(struct para *p, const struct layout_style *ls)
     if (p->nitems == 0)
         return;
     p->item_frag[p->nitems] = p->nfrags;
-    int *breaks = malloc((size_t)(p->nitems + 1) * sizeof *breaks);
-    if (!breaks)
-        return;
+    int *breaks = p->breaks;
     int lines = linebreak(p->items, p->nitems, p->width, ts->opt->line_breaking, breaks);
     double line_h = ls->size * ls->leading;
     const int face0 = LAYOUT_FACE(ls->family, VARIANT_REGULAR);
@@ -370,10 +432,11 @@ void ts_para_set(struct para *p, const struct layout_style *ls)
         while (from < to && p->items[from].kind != LB_BOX)
             from++;
         double h = line_h;
-        for (int i = from; i < to; i++)
-            for (int f = p->item_frag[i]; f < p->item_frag[i + 1]; f++)
-                if (p->frags[f].size * ls->leading > h && p->frags[f].rise == 0)
-                    h = p->frags[f].size * ls->leading;
+        if (!(ls->leading > 0) || p->max_size * ls->leading > line_h) /* else no text is taller */
+            for (int i = from; i < to; i++)
+                for (int f = p->item_frag[i]; f < p->item_frag[i + 1]; f++)
+                    if (p->frags[f].size * ls->leading > h && p->frags[f].rise == 0)
+                        h = p->frags[f].size * ls->leading;
         struct flow_slab *s = ts_slab_new(ts, h);
         double baseline = (h - (asc + desc)) / 2 + asc;
         double x = ts->x;
@@ -436,14 +499,14 @@ void ts_para_set(struct para *p, const struct layout_style *ls)
         ts_emit(ts, s);
         from = to;
     }
-    free(breaks);
 }
 
 void ts_para_init(struct para *p, struct ts *ts, double width)
 {
     struct para_arrays *s = &ts->spare;
     *p = (struct para){.ts = ts, .width = width, .frags = s->frags, .fcap = s->fcap, .items = s->items,
-                       .item_frag = s->item_frag, .icap = s->icap, .run_buf = s->run_buf, .run_cap = s->run_cap};
+                       .item_frag = s->item_frag, .breaks = s->breaks, .icap = s->icap, .run_buf = s->run_buf,
+                       .run_cap = s->run_cap};
     *s = (struct para_arrays){0};
 }
 
@@ -453,12 +516,13 @@ static void arrays_free(struct para_arrays *s)
     free(s->frags);
     free(s->items);
     free(s->item_frag);
+    free(s->breaks);
 }
 
 void ts_para_free(struct para *p)
 {
     struct para_arrays mine = {.frags = p->frags, .fcap = p->fcap, .items = p->items, .item_frag = p->item_frag,
-                               .icap = p->icap, .run_buf = p->run_buf, .run_cap = p->run_cap};
+                               .breaks = p->breaks, .icap = p->icap, .run_buf = p->run_buf, .run_cap = p->run_cap};
     struct para_arrays *s = &p->ts->spare;
     if (s->frags || s->items || s->run_buf) /* a paragraph set inside this one kept its own */
         arrays_free(&mine);

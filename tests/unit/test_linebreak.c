@@ -120,6 +120,22 @@ static void test_classic_greedy_vs_optimal(void **state)
     assert_true(slack_squares(p, n, 6, br, lines) == 10);
 }
 
+/* A paragraph with room to spare is one line (linebreak answers it without
+ * the search); one that fills the line exactly is left to the search,
+ * whose ties go to the later break: here a first line with no slack. */
+static void test_one_line(void **state)
+{
+    (void)state;
+    struct lb_item p[] = { BOX(3), GLUE(1), BOX(2), HYPHEN(1), BOX(2), GLUE(0), BOX(0), GLUE(1), BOX(1) };
+    int n = COUNT(p), br[COUNT(p) + 1];
+    assert_breaks(br, run(p, n, 20, LINEBREAK_OPTIMAL, br), (int[]){ n }, 1);
+    assert_breaks(br, run(p, n, 10.5, LINEBREAK_OPTIMAL, br), (int[]){ n }, 1);
+
+    struct lb_item full[] = { BOX(5), GLUE(0), BOX(0) };
+    assert_breaks(br, run(full, 3, 5, LINEBREAK_OPTIMAL, br), (int[]){ 1, 3 }, 2);
+    assert_breaks(br, run(full, 3, 6, LINEBREAK_OPTIMAL, br), (int[]){ 3 }, 1);
+}
+
 static void test_empty_and_single(void **state)
 {
     (void)state;
@@ -462,6 +478,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_classic_greedy_vs_optimal),
         cmocka_unit_test(test_empty_and_single),
+        cmocka_unit_test(test_one_line),
         cmocka_unit_test(test_forced_break_taken),
         cmocka_unit_test(test_never_break),
         cmocka_unit_test(test_overfull_box_own_line),

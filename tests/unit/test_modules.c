@@ -45,6 +45,12 @@ static void fontset_metrics_and_coverage(void **state)
     double w = fontset_width(fs, 0, "AV\xC3\xA9", 4);
     assert_float_equal(w, fontset_advance(fs, 0, 'A') + fontset_advance(fs, 0, 'V') + fontset_advance(fs, 0, 0xE9), 1e-9);
     assert_true(fontset_advance(fs, 0, 'm') > fontset_advance(fs, 0, 'i'));
+    /* The Latin table: the advance, or < 0 where the face lacks the character. */
+    const float *latin = fontset_latin(fs, 1);
+    for (uint32_t cp = 0; cp < FONTSET_LATIN; cp++)
+        assert_true(latin[cp] < 0 ? !fontset_has(fs, 1, cp) && fontset_advance(fs, 1, cp) == 0
+                                  : fontset_has(fs, 1, cp) && fontset_advance(fs, 1, cp) == latin[cp]);
+    assert_true(latin['A'] > 0 && latin[0] < 0);
     assert_true(fontset_ascent(fs, 0) > 0.5 && fontset_ascent(fs, 0) < 1.2);
     assert_true(fontset_descent(fs, 0) > 0.1 && fontset_descent(fs, 0) < 0.5);
     /* The same file twice is one font. */
