@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "bytes.h"
 #include "diag.h"
 #include "flate.h"
 #include "pages.h"
@@ -250,6 +251,20 @@ void pdf_dict_remove(HPDF_Dict dict, const char *key)
             HPDF_Dict_RemoveElement(dict, key);
             return;
         }
+    }
+}
+
+void pdf_mem_stream_append(struct bytes *b, HPDF_Stream st, size_t from)
+{
+    size_t at = 0;
+    for (HPDF_UINT i = 0; i < HPDF_MemStream_GetBufCount(st); i++) {
+        HPDF_UINT len = 0;
+        const HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(st, i, &len);
+        if (p && at + len > from) {
+            size_t skip = from > at ? from - at : 0;
+            bytes_put(b, p + skip, len - skip);
+        }
+        at += len;
     }
 }
 

@@ -124,6 +124,9 @@ HPDF_Encoder pdf_utf8_encoder(struct pdf_ctx *c);
 void pdf_dict_remove(HPDF_Dict dict, const char *key);
 /* Replaces a stream's data. */
 HPDF_STATUS pdf_stream_set(HPDF_Dict dict, const void *data, size_t len);
+/* Appends bytes [from, end) of a libharu memory stream to b. */
+struct bytes;
+void pdf_mem_stream_append(struct bytes *b, HPDF_Stream st, size_t from);
 
 /* ---- pdf_font.c ---- */
 

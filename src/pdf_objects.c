@@ -27,21 +27,6 @@ struct writer {
     HPDF_STATUS err;     /* the first failure */
 };
 
-/* Appends bytes [from, end) of a libharu memory stream to b. */
-static void put_mem_stream(struct bytes *b, HPDF_Stream st, size_t from)
-{
-    size_t at = 0;
-    for (HPDF_UINT i = 0; i < HPDF_MemStream_GetBufCount(st); i++) {
-        HPDF_UINT len = 0;
-        const HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(st, i, &len);
-        if (p && at + len > from) {
-            size_t skip = from > at ? from - at : 0;
-            bytes_put(b, p + skip, len - skip);
-        }
-        at += len;
-    }
-}
-
 static void fail(struct writer *w, HPDF_STATUS r)
 {
     if (!w->err)
@@ -55,7 +40,7 @@ static void put_by_libharu(struct writer *w, void *obj)
     HPDF_STATUS r = HPDF_Obj_WriteValue(obj, w->scratch, NULL);
     if (r != HPDF_OK)
         fail(w, r);
-    put_mem_stream(&w->b, w->scratch, from);
+    pdf_mem_stream_append(&w->b, w->scratch, from);
 }
 
 /* "/Name", escaped as HPDF_Stream_WriteEscapeName does, at most
@@ -141,7 +126,7 @@ static void put_dict(struct writer *w, HPDF_Dict d)
         size_t from = w->scratch->size;
         if ((r = d->write_fn(d, w->scratch)) != HPDF_OK)
             fail(w, r);
-        put_mem_stream(&w->b, w->scratch, from);
+        pdf_mem_stream_append(&w->b, w->scratch, from);
     }
     bytes_put(&w->b, ">>", 2);
     if (d->stream) {
@@ -151,7 +136,7 @@ static void put_dict(struct writer *w, HPDF_Dict d)
             fail(w, HPDF_DICT_STREAM_LENGTH_NOT_FOUND);
         bytes_put(&w->b, "\012stream\015\012", 9);
         size_t from = w->b.len;
-        put_mem_stream(&w->b, d->stream, 0);
+        pdf_mem_stream_append(&w->b, d->stream, 0);
         if (length)
             HPDF_Number_SetValue(length, (HPDF_INT32)(w->b.len - from));
         bytes_put(&w->b, "\012endstream", 10);

@@ -6,27 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "flate.h"
 #include "outfile.h"
 #include "parallel.h"
 #include "pdf_internal.h"
 #include "pdfpack.h"
-
-/* Copies the n bytes of a libharu memory stream into dst; -1 if it holds
- * another number of bytes. */
-static int mem_stream_copy(HPDF_Stream st, unsigned char *dst, size_t n)
-{
-    size_t got = 0;
-    for (HPDF_UINT b = 0; b < HPDF_MemStream_GetBufCount(st); b++) {
-        HPDF_UINT len = 0;
-        const HPDF_BYTE *buf = HPDF_MemStream_GetBufPtr(st, b, &len);
-        if (!buf || got + len > n)
-            return -1;
-        memcpy(dst + got, buf, len);
-        got += len;
-    }
-    return got == n ? 0 : -1;
-}
 
 /* Written in a stream dictionary that holds data deflated here. libharu
  * writes the Filter of a stream it deflates itself (as an array), and
@@ -54,11 +39,12 @@ struct deflate_job {
 static void deflate_job(void *ctx, int i)
 {
     struct deflate_job *j = (struct deflate_job *)ctx + i;
-    unsigned char *in = malloc(j->n + 1);
+    struct bytes in = {0};
+    pdf_mem_stream_append(&in, j->dict->stream, 0);
     j->z = malloc(flate_bound(j->n));
-    if (in && j->z && mem_stream_copy(j->dict->stream, in, j->n) == 0)
-        j->zn = flate_compress(in, j->n, j->z, FLATE_SMALLEST);
-    free(in);
+    if (!in.oom && in.len == j->n && j->z)
+        j->zn = flate_compress(in.p, in.len, j->z, FLATE_SMALLEST);
+    free(in.p);
 }
 
 /* Deflates every stream not deflated yet (flate.c), on c->threads threads
