@@ -9,9 +9,10 @@
 # and 500 topics in a temporary folder, then measures build/handout on: one
 # leaflet (content/refractory-neuroendocrine-tumours.md), a batch of 50 (one
 # PDF per topic), a batch of 500, a booklet of 50 and a booklet of 500 (when
-# `handout booklet --help` exits 0). For each: wall time (median of
-# BENCH_RUNS runs after one warm-up; hyperfine when installed, else a loop
-# over `date +%s%N`), instructions (valgrind --tool=callgrind, total Ir of
+# `handout booklet --help` exits 0). For each: wall time (`date +%s%N`
+# around each run: after a warm-up run of each command, BENCH_PEER_RUNS
+# rounds of BENCH_RUNS runs of handout and one of each peer, interleaved;
+# the median of each), instructions (valgrind --tool=callgrind, total Ir of
 # one run), peak RSS (/usr/bin/time -f %M; else VmHWM polled from
 # /proc/PID/status) and output bytes. pandoc (with pdflatex) and WeasyPrint
 # are run on the same inputs when they are on PATH; this script never
@@ -20,8 +21,9 @@
 # Environment:
 #   HANDOUT            the binary (default build/handout)
 #   TYPESET_BENCH      the quality bench (default build/bench/typeset_bench)
-#   BENCH_RUNS         timed runs per case (default 5)
-#   BENCH_PEER_RUNS    timed runs per case for pandoc / WeasyPrint (default 3)
+#   BENCH_RUNS         timed runs of handout a round (default 5)
+#   BENCH_PEER_RUNS    rounds: timed runs per case of pandoc / WeasyPrint
+#                      (default 3; one round when no peer runs)
 #   BENCH_PEER_500=1   also run the peers on the 500-topic cases (slow)
 #   BENCH_CHECK=1      exit 1 when the issue 7 targets are not met
 #   BENCH_CALLGRIND_MAX  seconds a 500-topic callgrind run may be expected
@@ -69,27 +71,16 @@ now_ns() { date +%s%N; }
 # median_ns FILE: median of the numbers in FILE, one a line.
 median_ns() { sort -n "$1" | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else printf "%.0f\n", (v[NR/2]+v[NR/2+1])/2}'; }
 
-# time_median RUNS CMD...: prints the median wall time in ns ("" if CMD fails).
-time_median() {
-  local runs=$1; shift
-  "$@" >/dev/null 2>"$tmp/err" || return 1 # warm-up, and a check that it works
-  if command -v hyperfine >/dev/null 2>&1; then
-    local cmd; cmd=$(printf '%q ' "$@")
-    hyperfine --runs "$runs" --style none --export-json "$tmp/hf.json" -- "$cmd" >/dev/null 2>&1 || return 1
-    python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["results"][0]["median"]*1e9))' "$tmp/hf.json"
-  else
-    : >"$tmp/times"
-    local i t0 t1
-    for ((i = 0; i < runs; i++)); do
-      t0=$(now_ns)
-      "$@" >/dev/null 2>&1 || return 1
-      t1=$(now_ns)
-      echo $((t1 - t0)) >>"$tmp/times"
-    done
-    median_ns "$tmp/times"
-  fi
+# sample_ns FILE CMD...: runs CMD once and appends its wall time in ns to
+# FILE; fails if CMD does.
+sample_ns() {
+  local file=$1 t0 t1; shift
+  t0=$(now_ns)
+  "$@" >/dev/null 2>&1 || return 1
+  t1=$(now_ns)
+  echo $((t1 - t0)) >>"$file"
 }
-TIMER=$(command -v hyperfine >/dev/null 2>&1 && echo "hyperfine, median of $RUNS" || echo "date +%s%N loop, median of $RUNS")
+TIMER="date +%s%N around each run; handout $RUNS times a round, each peer once a round, $PEER_RUNS rounds, interleaved; medians"
 
 # peak_kb CMD...: peak resident memory of one run, in KiB.
 if [ -x /usr/bin/time ]; then
@@ -130,59 +121,6 @@ fmt_kb() { awk -v n="$1" 'BEGIN {if (n == "") print "—"; else printf "%.1f MiB
 fmt_bytes() { awk -v n="$1" -v k="${2:-1}" 'BEGIN {if (n == "") print "—"; else if (k > 1) printf "%.1f KiB (%d PDFs)", n/1024, k; else if (n < 102400) printf "%.1f KiB (%d B)", n/1024, n; else printf "%.1f KiB", n/1024}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "" || b == "" || b == 0) print "—"; else printf "%.1f×", a/b}'; }
 
-# ---- the cases --------------------------------------------------------------
-
-booklet_ok=0
-"$HANDOUT" booklet --help >/dev/null 2>&1 && booklet_ok=1
-
-# Each case: name, topics, output path, command. handout runs with its
-# default -j (one thread per CPU).
-NAMES=() TOPICS=() OUTS=()
-declare -A CMD
-add_case() { NAMES+=("$1"); TOPICS+=("$2"); OUTS+=("$3"); shift 3; CMD[${#NAMES[@]}]=$(printf '%q ' "$@"); }
-add_case "one leaflet" 1 "$tmp/out/leaflet" "$HANDOUT" build -q "$LEAFLET" -o "$tmp/out/leaflet"
-add_case "batch of 50 (one PDF each)" 50 "$tmp/out/batch-50" "$HANDOUT" build -q "$tmp/corpus-50" -o "$tmp/out/batch-50"
-add_case "batch of 500 (one PDF each)" 500 "$tmp/out/batch-500" "$HANDOUT" build -q "$tmp/corpus-500" -o "$tmp/out/batch-500"
-add_case "booklet of 50" 50 "$tmp/out/booklet-50.pdf" "$HANDOUT" booklet -q "$tmp/corpus-50" -o "$tmp/out/booklet-50.pdf"
-add_case "booklet of 500" 500 "$tmp/out/booklet-500.pdf" "$HANDOUT" booklet -q "$tmp/corpus-500" -o "$tmp/out/booklet-500.pdf"
-mkdir -p "$tmp/out"
-
-declare -A T IR RSS SIZE COUNT NOTE
-cg_factor="" # callgrind time / native time, measured on the first cases
-for ((c = 1; c <= ${#NAMES[@]}; c++)); do
-  name=${NAMES[c - 1]}
-  eval "set -- ${CMD[$c]}"
-  if [ "$2" = booklet ] && [ $booklet_ok = 0 ]; then
-    NOTE[$c]="not available: \`$HANDOUT booklet --help\` does not exit 0"
-    continue
-  fi
-  echo "bench: $name ..." >&2
-  if ! t=$(time_median "$RUNS" "$@") || [ -z "$t" ]; then
-    NOTE[$c]="FAILED: \`$*\`: $(head -n 1 "$tmp/err")"
-    continue
-  fi
-  T[$c]=$t
-  RSS[$c]=$(peak_kb "$@")
-  SIZE[$c]=$(bytes "${OUTS[c - 1]}")
-  COUNT[$c]=$(pdfs "${OUTS[c - 1]}")
-  # callgrind: a 500-topic case is skipped when it is expected to take over
-  # CG_MAX seconds, from the slowdown measured on the 50-topic case.
-  est=""
-  [ -n "$cg_factor" ] && est=$(awk -v f="$cg_factor" -v t="$t" 'BEGIN {printf "%.0f", f * t / 1e9}')
-  if [ "${BENCH_CALLGRIND:-1}" = 0 ]; then
-    :
-  elif ! command -v valgrind >/dev/null 2>&1; then
-    NOTE[$c]="valgrind not installed: no instruction count"
-  elif [ "${TOPICS[c - 1]}" = 500 ] && [ "$CG_MAX" != 0 ] && [ -n "$est" ] && [ "$est" -gt "$CG_MAX" ]; then
-    NOTE[$c]="callgrind skipped: expected to take ~${est} s (callgrind runs ${cg_factor%.*}× slower than native here), over the ${CG_MAX} s limit"
-  else
-    t0=$(now_ns)
-    IR[$c]=$(instructions "$@")
-    t1=$(now_ns)
-    cg_factor=$(awk -v a=$((t1 - t0)) -v b="$t" 'BEGIN {printf "%.1f", a / b}')
-  fi
-done
-
 # ---- peers ---------------------------------------------------------------------
 
 # Markdown -> HTML for WeasyPrint without pandoc: cmark-gfm (a test
@@ -206,31 +144,108 @@ export -f strip_front_matter md_to_html peer_pandoc_one peer_pandoc_batch peer_p
 PEERS=()
 command -v pandoc >/dev/null 2>&1 && command -v pdflatex >/dev/null 2>&1 && PEERS+=(pandoc)
 command -v weasyprint >/dev/null 2>&1 && (command -v pandoc >/dev/null 2>&1 || command -v cmark-gfm >/dev/null 2>&1) && PEERS+=(weasy)
-declare -A PT PRSS PSIZE PCOUNT PNOTE
+
+# ---- the cases --------------------------------------------------------------
+
+booklet_ok=0
+"$HANDOUT" booklet --help >/dev/null 2>&1 && booklet_ok=1
+
+# Each case: name, topics, output path, command. handout runs with its
+# default -j (one thread per CPU).
+NAMES=() TOPICS=() OUTS=()
+declare -A CMD
+add_case() { NAMES+=("$1"); TOPICS+=("$2"); OUTS+=("$3"); shift 3; CMD[${#NAMES[@]}]=$(printf '%q ' "$@"); }
+add_case "one leaflet" 1 "$tmp/out/leaflet" "$HANDOUT" build -q "$LEAFLET" -o "$tmp/out/leaflet"
+add_case "batch of 50 (one PDF each)" 50 "$tmp/out/batch-50" "$HANDOUT" build -q "$tmp/corpus-50" -o "$tmp/out/batch-50"
+add_case "batch of 500 (one PDF each)" 500 "$tmp/out/batch-500" "$HANDOUT" build -q "$tmp/corpus-500" -o "$tmp/out/batch-500"
+add_case "booklet of 50" 50 "$tmp/out/booklet-50.pdf" "$HANDOUT" booklet -q "$tmp/corpus-50" -o "$tmp/out/booklet-50.pdf"
+add_case "booklet of 500" 500 "$tmp/out/booklet-500.pdf" "$HANDOUT" booklet -q "$tmp/corpus-500" -o "$tmp/out/booklet-500.pdf"
+mkdir -p "$tmp/out"
+
+declare -A T IR RSS SIZE COUNT NOTE PT PRSS PSIZE PCOUNT PNOTE
 peer_label() { [ "$1" = pandoc ] && echo "pandoc + pdflatex" || echo "WeasyPrint"; }
-for p in ${PEERS[@]+"${PEERS[@]}"}; do
-  for ((c = 1; c <= ${#NAMES[@]}; c++)); do
-    [ -n "${T[$c]:-}" ] || continue
+# peer_cmd PEER CASE: sets PEER_CMD (the command) and PEER_OUT for a case.
+peer_cmd() {
+  local fn in
+  case "${NAMES[$2 - 1]}" in
+    "one leaflet") fn=one in=$LEAFLET PEER_OUT=$tmp/peer/$1-leaflet.pdf ;;
+    batch*) fn=batch in=$tmp/corpus-${TOPICS[$2 - 1]} PEER_OUT=$tmp/peer/$1-batch-${TOPICS[$2 - 1]} ;;
+    booklet*) fn=booklet in=$tmp/corpus-${TOPICS[$2 - 1]} PEER_OUT=$tmp/peer/$1-booklet-${TOPICS[$2 - 1]}.pdf ;;
+  esac
+  PEER_CMD=(bash -c "peer_${1}_$fn \"\$1\" \"\$2\"" _ "$in" "$PEER_OUT")
+}
+mkdir -p "$tmp/peer"
+
+cg_factor="" # callgrind time / native time, measured on the first cases
+for ((c = 1; c <= ${#NAMES[@]}; c++)); do
+  name=${NAMES[c - 1]}
+  eval "set -- ${CMD[$c]}"
+  if [ "$2" = booklet ] && [ $booklet_ok = 0 ]; then
+    NOTE[$c]="not available: \`$HANDOUT booklet --help\` does not exit 0"
+    continue
+  fi
+  echo "bench: $name ..." >&2
+  # A warm-up run of each command, which also checks that it works.
+  if ! "$@" >/dev/null 2>"$tmp/err"; then
+    NOTE[$c]="FAILED: \`$*\`: $(head -n 1 "$tmp/err")"
+    continue
+  fi
+  peers=()
+  for p in ${PEERS[@]+"${PEERS[@]}"}; do
     if [ "${TOPICS[c - 1]}" = 500 ] && [ "${BENCH_PEER_500:-0}" != 1 ]; then
       PNOTE[$p,$c]="not run (set BENCH_PEER_500=1)"
       continue
     fi
-    case "${NAMES[c - 1]}" in
-      "one leaflet") fn=one in=$LEAFLET out=$tmp/peer/$p-leaflet.pdf ;;
-      batch*) fn=batch in=$tmp/corpus-${TOPICS[c - 1]} out=$tmp/peer/$p-batch-${TOPICS[c - 1]} ;;
-      booklet*) fn=booklet in=$tmp/corpus-${TOPICS[c - 1]} out=$tmp/peer/$p-booklet-${TOPICS[c - 1]}.pdf ;;
-    esac
-    mkdir -p "$tmp/peer"
-    echo "bench: $(peer_label $p): ${NAMES[c - 1]} ..." >&2
-    if ! pt=$(time_median "$PEER_RUNS" bash -c "peer_${p}_$fn \"\$1\" \"\$2\"" _ "$in" "$out") || [ -z "$pt" ]; then
-      PNOTE[$p,$c]="failed"
-      continue
-    fi
-    PT[$p,$c]=$pt
-    PRSS[$p,$c]=$(peak_kb bash -c "peer_${p}_$fn \"\$1\" \"\$2\"" _ "$in" "$out")
-    PSIZE[$p,$c]=$(bytes "$out")
-    PCOUNT[$p,$c]=$(pdfs "$out")
+    echo "bench: $(peer_label $p): $name ..." >&2
+    peer_cmd $p $c
+    if "${PEER_CMD[@]}" >/dev/null 2>&1; then peers+=("$p"); else PNOTE[$p,$c]="failed"; fi
   done
+  # The runs interleaved, handout's and each peer's in every round, so that
+  # a machine that speeds up or slows down over the minutes a peer takes
+  # does so for both sides of a ratio.
+  rounds=$PEER_RUNS
+  [ ${#peers[@]} = 0 ] && rounds=1
+  : >"$tmp/t-handout"
+  for p in ${peers[@]+"${peers[@]}"}; do : >"$tmp/t-$p"; done
+  for ((r = 0; r < rounds; r++)); do
+    for ((i = 0; i < RUNS; i++)); do
+      sample_ns "$tmp/t-handout" "$@" || NOTE[$c]="FAILED: \`$*\` in a timed run"
+    done
+    for p in ${peers[@]+"${peers[@]}"}; do
+      peer_cmd $p $c
+      sample_ns "$tmp/t-$p" "${PEER_CMD[@]}" || PNOTE[$p,$c]="failed in a timed run"
+    done
+  done
+  [ -n "${NOTE[$c]:-}" ] && continue
+  T[$c]=$(median_ns "$tmp/t-handout")
+  for p in ${peers[@]+"${peers[@]}"}; do
+    [ -n "${PNOTE[$p,$c]:-}" ] && continue
+    peer_cmd $p $c
+    PT[$p,$c]=$(median_ns "$tmp/t-$p")
+    PRSS[$p,$c]=$(peak_kb "${PEER_CMD[@]}")
+    PSIZE[$p,$c]=$(bytes "$PEER_OUT")
+    PCOUNT[$p,$c]=$(pdfs "$PEER_OUT")
+  done
+  t=${T[$c]}
+  RSS[$c]=$(peak_kb "$@")
+  SIZE[$c]=$(bytes "${OUTS[c - 1]}")
+  COUNT[$c]=$(pdfs "${OUTS[c - 1]}")
+  # callgrind: a 500-topic case is skipped when it is expected to take over
+  # CG_MAX seconds, from the slowdown measured on the 50-topic case.
+  est=""
+  [ -n "$cg_factor" ] && est=$(awk -v f="$cg_factor" -v t="$t" 'BEGIN {printf "%.0f", f * t / 1e9}')
+  if [ "${BENCH_CALLGRIND:-1}" = 0 ]; then
+    :
+  elif ! command -v valgrind >/dev/null 2>&1; then
+    NOTE[$c]="valgrind not installed: no instruction count"
+  elif [ "${TOPICS[c - 1]}" = 500 ] && [ "$CG_MAX" != 0 ] && [ -n "$est" ] && [ "$est" -gt "$CG_MAX" ]; then
+    NOTE[$c]="callgrind skipped: expected to take ~${est} s (callgrind runs ${cg_factor%.*}× slower than native here), over the ${CG_MAX} s limit"
+  else
+    t0=$(now_ns)
+    IR[$c]=$(instructions "$@")
+    t1=$(now_ns)
+    cg_factor=$(awk -v a=$((t1 - t0)) -v b="$t" 'BEGIN {printf "%.1f", a / b}')
+  fi
 done
 
 # ---- report ------------------------------------------------------------------------
@@ -243,7 +258,7 @@ echo "## Speed, memory and size (issue 6)"
 echo
 echo "$rev on ${cpu:-unknown CPU}, $(nproc) cores, $(uname -sm); $(date -u +%Y-%m-%d)."
 echo "Corpus: tests/bench/gen_corpus.py (50 topics: $(cat "$tmp"/corpus-50/*.md | wc -w) words; 500 topics: $(cat "$tmp"/corpus-500/*.md | wc -w) words)."
-echo "Wall time: $TIMER runs after one warm-up. Instructions: valgrind --tool=callgrind, total Ir of one run."
+echo "Wall time: $TIMER, after one warm-up run each. Instructions: valgrind --tool=callgrind, total Ir of one run."
 echo "Peak RSS: $RSS_HOW, one run (for a pipeline: its largest process). Output: PDF bytes."
 echo "handout runs with its default -j (one thread per CPU: $(nproc))."
 echo
@@ -277,7 +292,7 @@ if [ ${#PEERS[@]} = 0 ]; then
   echo "this benchmark does not install them."
 else
   for p in ${PEERS[@]+"${PEERS[@]}"}; do
-    echo "### $(peer_label $p) on the same inputs ($PEER_RUNS runs, median)"
+    echo "### $(peer_label $p) on the same inputs ($PEER_RUNS runs, median, interleaved with handout's)"
     echo
     echo "| case | wall time | × handout | peak RSS | × handout | output | × handout |"
     echo "|---|--:|--:|--:|--:|--:|--:|"
