@@ -478,8 +478,14 @@ int source_parse(struct topic *t, const char *path, const char *text, size_t len
     }
 
     source_init();
+    /* The tree has an arena of its own: it is needed only until the topic
+     * is set, and freed then its memory serves the next topic. */
+    if (!(t->tree = arena_new())) {
+        diag_add(d, DIAG_ERROR, path, 0, 0, "out of memory parsing Markdown");
+        return -1;
+    }
     struct arena *outer = parse_arena;
-    parse_arena = a;
+    parse_arena = t->tree;
     cmark_parser *parser = cmark_parser_new_with_mem(CMARK_OPT_SMART | CMARK_OPT_FOOTNOTES, &arena_mem);
     static const char *const exts[] = {"table", "strikethrough", "autolink", "tasklist"};
     for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
@@ -498,6 +504,7 @@ int source_parse(struct topic *t, const char *path, const char *text, size_t len
     t->line_offset = body_line;
     if (!t->doc) {
         diag_add(d, DIAG_ERROR, path, 0, 0, "out of memory parsing Markdown");
+        source_free(t);
         return -1;
     }
     return 0;
@@ -549,7 +556,9 @@ int source_load(struct topic *t, const char *path, struct arena *a, struct diag 
 
 void source_free(struct topic *t)
 {
-    t->doc = NULL; /* the tree goes with the arena */
+    arena_free(t->tree);
+    t->tree = NULL;
+    t->doc = NULL;
 }
 
 int source_line(const struct topic *t, struct cmark_node *n)

@@ -22,9 +22,12 @@ struct topic {
     const char *name;   /* file name without folder and .md */
     const char *dir;    /* folder of the file: images are relative to it */
     struct topic_meta meta;
-    /* In the arena given to source_parse, and freed with it. Read-only: a
-     * change would allocate from the heap, and nothing would free that. */
+    /* In an arena of its own (tree), until source_free. Read-only: a change
+     * would allocate from the heap, and nothing would free that. Nothing
+     * made from the topic may point into it: typesetting copies what it
+     * keeps. */
     struct cmark_node *doc;
+    struct arena *tree;
     int line_offset;    /* file line = cmark line + line_offset */
 };
 
@@ -38,7 +41,9 @@ int source_load(struct topic *t, const char *path, struct arena *a, struct diag 
 /* The same for text already in memory (len bytes; need not end in NUL). */
 int source_parse(struct topic *t, const char *path, const char *text, size_t len,
                  struct arena *a, struct diag *d);
-/* Forgets the tree: its memory is the arena's, freed with it. */
+/* Frees the tree (doc); the rest of the topic is in the arena given to
+ * source_parse. Call it as soon as the topic is set: a booklet's trees
+ * would otherwise all be in memory at once. Safe to call twice. */
 void source_free(struct topic *t);
 /* Line in the file of a node of t->doc. */
 int source_line(const struct topic *t, struct cmark_node *n);

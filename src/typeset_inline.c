@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "source.h"
+#include "arena.h"
 #include "typeset_internal.h"
 
 static void collect_children(struct para *p, cmark_node *n, struct istyle st)
@@ -147,7 +148,7 @@ void ts_collect_inlines(struct para *p, cmark_node *n, struct istyle st)
         /* Longer addresses than browsers take are printed, not linked. */
         const size_t max_url = 2000;
         if (safe_scheme(url) && strlen(url) <= max_url)
-            ls.link = url;
+            ls.link = arena_strdup(ts->a, url); /* the tree goes before the pages */
         else if (safe_scheme(url))
             diag_add(ts->d, DIAG_WARNING, ts->topic->path, ts->line, 1,
                      "a link address of %zu characters is printed but not made clickable (at most %zu)",

@@ -308,8 +308,10 @@ static void build_one(struct batch *b, struct job *j)
     struct topic t;
     struct doc doc;
     const struct layout *l = &b->s->layout;
-    if (source_load(&t, j->path, a, &j->diag) == 0 &&
-        leaflet_build(&t, l, b->s->fonts, &b->o->leaflet, a, &j->diag, &doc) == 0) {
+    int built = source_load(&t, j->path, a, &j->diag) == 0 &&
+                leaflet_build(&t, l, b->s->fonts, &b->o->leaflet, a, &j->diag, &doc) == 0;
+    source_free(&t); /* set: the PDF needs only the pages */
+    if (built) {
         if (b->o->dump_pages) {
             j->pages = doc.page_count;
             dump_pages(&doc, l); /* one thread: in input order */
@@ -326,7 +328,6 @@ static void build_one(struct batch *b, struct job *j)
             }
         }
     }
-    source_free(&t);
     arena_free(a);
 }
 
@@ -426,6 +427,7 @@ static void load_one(void *ctx, int i)
         diag_add(&l->diags[i], DIAG_ERROR, path, 0, 0, "output %s would overwrite the input", l->out);
     else if (source_load(&t->topic, path, l->arenas[i], &l->diags[i]) == 0)
         l->ok[i] = booklet_set_topic(t, &l->s->layout, l->s->fonts, l->o, l->arenas[i], &l->diags[i]) == 0;
+    source_free(&t->topic); /* set: its memory serves the next topic */
 }
 
 /* Loads and sets every input on `jobs` threads (each topic into an arena

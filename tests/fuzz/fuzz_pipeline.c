@@ -243,6 +243,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         paginate_info(&doc, &t.meta, a);
     }
 #endif
+    source_free(&t); /* as the command does: nothing set may point into the tree */
     if (ok) {
         if (G.check_bounds)
             check_bounds(&doc, l, l->large_print);
@@ -255,7 +256,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         }
     }
-    source_free(&t);
     /* Every error must carry a message; printing exercises diag too. */
     FILE *null = fopen("/dev/null", "w");
     if (null) {
