@@ -8,7 +8,13 @@ PKGS      = libcmark-gfm yaml-0.1 harfbuzz harfbuzz-subset
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = $(CFLAGS) -std=c11 -D_XOPEN_SOURCE=700 -Wall -Wextra -Wpedantic -Werror \
             -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lhyphen -lhpdf -lpng -ldeflate -lz -lm -lpthread
+# The libraries Debian ships as static archives are linked in: each shared
+# library costs the process start page faults and relocations (handout
+# --version: 206 -> 181 page faults, 6.7 -> 5.6 ms). HarfBuzz and libharu
+# have no archive.
+STATIC    = -lcmark-gfm-extensions -lcmark-gfm -lyaml -lhyphen -ldeflate
+LDLIBS   += -Wl,-Bstatic $(STATIC) -Wl,-Bdynamic $(shell pkg-config --libs harfbuzz harfbuzz-subset 2>/dev/null) \
+            -lhpdf -lpng -lz -lm -lpthread
 
 # Debian 12 packages needed to build, test and check the output.
 DEB_BUILD = build-essential pkg-config libhpdf-dev libcmark-gfm-dev \
