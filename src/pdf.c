@@ -424,6 +424,7 @@ int pdf_write(const struct doc *doc, const struct fontset *fs, const char *path,
     free(c.links);
     free(c.actions);
     free(c.scratch);
+    free(c.raw.p);
     /* This thread's compressors (flate.c): a key destructor never runs for
      * the main thread, and valgrind counts what they hold at exit as
      * possibly lost. */

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bytes.h"
+
 struct diag;
 struct doc;
 struct fontset;
@@ -65,6 +67,7 @@ struct pdf_ctx {
     int nlinks, cap_links;
     struct pdf_action *actions;
     int nactions;
+    struct bytes raw;        /* the values of pdf_raw_new's objects */
     char *scratch;           /* cleaned UTF-8 text */
     size_t scratch_cap;
     int bad_text;            /* characters left out */
@@ -125,7 +128,6 @@ void pdf_dict_remove(HPDF_Dict dict, const char *key);
 /* Replaces a stream's data. */
 HPDF_STATUS pdf_stream_set(HPDF_Dict dict, const void *data, size_t len);
 /* Appends bytes [from, end) of a libharu memory stream to b. */
-struct bytes;
 void pdf_mem_stream_append(struct bytes *b, HPDF_Stream st, size_t from);
 
 /* ---- pdf_font.c ---- */
@@ -178,9 +180,24 @@ void pdf_stream_deflated(HPDF_Dict dict, int deflated);
  * empty until drawn, and deflated as they are. */
 int pdf_streams_deflate(struct pdf_ctx *c);
 
-/* pdf_objects.c: every object of the document, added to p. */
+/* ---- pdf_objects.c ---- */
+
+/* Every object of the document, added to p. */
 struct pdfpack;
 int pdf_objects_write(struct pdf_ctx *c, struct pdfpack *p);
+/* An object of the document whose value is written here, not made of
+ * libharu objects (outline items, links): numbered now, so that libharu
+ * objects can refer to it, with its value given by pdf_raw_set before the
+ * document is saved. NULL on failure (libharu's error is set). */
+void *pdf_raw_new(struct pdf_ctx *c);
+void pdf_raw_set(struct pdf_ctx *c, void *obj, const struct bytes *value);
+/* Values as libharu writes them: an integer, a real (pdf_real), a
+ * reference to an object of its own ("12 0 R"), a text string (cleaned
+ * text: a literal if printable ASCII, else UTF-16BE hex). */
+void pdf_put_int(struct bytes *b, int32_t v);
+void pdf_put_real(struct bytes *b, float v);
+void pdf_put_ref(struct bytes *b, const void *obj);
+void pdf_put_text(struct bytes *b, const char *t);
 /* Saves the document, packed, to c->path, atomically. */
 int pdf_save(struct pdf_ctx *c);
 

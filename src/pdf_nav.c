@@ -1,11 +1,12 @@
 /* pdf_nav: what a reader uses to find its way: link annotations, the
  * outline (bookmarks), page labels and the document information.
  *
- * A quirk of libharu 2.3 worked around here: HPDF_Destination_SetXYZ
- * refuses zoom 0 ("keep"), and its destinations are objects of their own:
- * destinations are built as direct arrays [page /XYZ 0 top null]. Its own
- * link annotations would add such a destination each, /P and /Type: they
- * are built here from plain annotations.
+ * Link annotations and outline items are written here as bytes
+ * (pdf_raw_new), not built from libharu objects: a libharu dictionary
+ * costs 1-3 KB of memory. Their destinations are direct arrays
+ * [page /XYZ 0 top null], which keep the reader's zoom (libharu's
+ * HPDF_Destination_SetXYZ refuses zoom 0, and its destinations are objects
+ * of their own); its link annotations would add /P and /Type too.
  */
 #include <errno.h>
 #include <math.h>
@@ -36,7 +37,7 @@ struct pdf_link {
 struct pdf_action {
     const char *uri;
     int uses;
-    HPDF_Dict dict;
+    void *obj; /* its object, when shared */
 };
 
 /* ---- links ------------------------------------------------------------- */
@@ -44,26 +45,18 @@ struct pdf_action {
 /* A destination that keeps the reader's zoom, [page /XYZ 0 top null], as
  * a direct array (libharu's HPDF_Destination is an object of its own, and
  * its SetXYZ refuses zoom 0). The top is rounded up to a whole point. */
-static HPDF_Array make_dest(struct pdf_ctx *c, int page, double top)
+static void put_dest(struct bytes *b, struct pdf_ctx *c, int page, double top)
 {
     double h = c->doc->pages[page].height;
     if (!(top >= 0))
         top = 0;
     if (top > h)
         top = h;
-    HPDF_Array dst = HPDF_Array_New(c->pdf->mmgr);
-    if (!dst)
-        return NULL;
-    HPDF_STATUS r = HPDF_Array_Add(dst, c->pages[page]);
-    r += HPDF_Array_AddName(dst, "XYZ");
-    r += HPDF_Array_AddNumber(dst, 0);
-    r += HPDF_Array_AddNumber(dst, (HPDF_INT32)ceil(top));
-    r += HPDF_Array_Add(dst, HPDF_Null_New(c->pdf->mmgr));
-    if (r != HPDF_OK) {
-        HPDF_Array_Free(dst);
-        return NULL;
-    }
-    return dst;
+    bytes_put(b, "[ ", 2);
+    pdf_put_ref(b, c->pages[page]);
+    bytes_put(b, " /XYZ 0 ", 8);
+    pdf_put_int(b, (int32_t)ceil(top));
+    bytes_put(b, " null ]", 7);
 }
 
 /* URIs in a PDF are 7-bit ASCII: percent-encode everything else. */
@@ -141,6 +134,19 @@ static struct pdf_action *find_action(struct pdf_ctx *c, const char *uri)
     return NULL;
 }
 
+/* "/S /URI /URI (address)" */
+static int put_uri_action(struct bytes *b, const char *uri)
+{
+    char *ascii = uri_ascii(uri);
+    if (!ascii)
+        return -1;
+    bytes_puts(b, "<<\012/S /URI\012/URI ");
+    pdf_put_text(b, ascii);
+    bytes_put(b, "\012>>", 3);
+    free(ascii);
+    return 0;
+}
+
 /* Writes the link annotations: the rectangle on whole points, no border,
  * a direct destination, and the URI action shared by the links to the same
  * address. (libharu's own link annotations would add a destination object
@@ -163,52 +169,60 @@ int pdf_links_write(struct pdf_ctx *c)
         }
         a->uses++;
     }
-    HPDF_MMgr mm = c->pdf->mmgr;
-    for (int i = 0; i < c->nlinks; i++) {
+    struct bytes b = {0}, act = {0};
+    int rc = 0;
+    for (int i = 0; i < c->nlinks && rc == 0; i++) {
         const struct pdf_link *l = &c->links[i];
         HPDF_Page p = c->pages[l->page];
-        HPDF_Rect rect = {(HPDF_REAL)floor(l->x0 + 0.5), (HPDF_REAL)floor(l->y0 + 0.5),
-                          (HPDF_REAL)floor(l->x1 + 0.5), (HPDF_REAL)floor(l->y1 + 0.5)};
-        HPDF_Annotation a = HPDF_Annotation_New(mm, c->pdf->xref, HPDF_ANNOT_LINK, rect);
-        if (!a)
-            return pdf_check_or_fail(c, "links", "cannot make a link");
-        pdf_dict_remove(a, "Type"); /* optional for annotations */
-        HPDF_STATUS r = HPDF_OK;
+        void *annot = pdf_raw_new(c);
         HPDF_Array annots = HPDF_Dict_GetItem(p, "Annots", HPDF_OCLASS_ARRAY);
+        HPDF_STATUS r = HPDF_OK;
         if (!annots) {
-            annots = HPDF_Array_New(mm);
+            annots = HPDF_Array_New(c->pdf->mmgr);
             r += HPDF_Dict_Add(p, "Annots", annots);
         }
-        r += HPDF_Array_Add(annots, a);
-        r += HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
-        if (l->uri) {
-            struct pdf_action *act = find_action(c, l->uri);
-            HPDF_Dict d = act->dict;
-            if (!d) {
-                char *uri = uri_ascii(l->uri);
-                if (!uri)
-                    return pdf_fail(c, "out of memory");
-                d = HPDF_Dict_New(mm);
-                if (d && act->uses > 1) {
-                    r += HPDF_Xref_Add(c->pdf->xref, d);
-                    act->dict = d;
-                }
-                r += HPDF_Dict_AddName(d, "S", "URI");
-                r += HPDF_Dict_Add(d, "URI", HPDF_String_New(mm, uri, NULL));
-                free(uri);
-            }
-            r += HPDF_Dict_Add(a, "A", d);
-        } else {
-            if (l->dest_page < 0 || l->dest_page >= c->doc->page_count)
-                return pdf_fail(c, "page %d: link to page %d, but the document has %d", l->page + 1,
-                                l->dest_page + 1, c->doc->page_count);
-            HPDF_Array dst = make_dest(c, l->dest_page, l->dest_y);
-            r += dst ? HPDF_Dict_Add(a, "Dest", dst) : HPDF_FAILD_TO_ALLOC_MEM;
+        if (!annot || pdf_hpdf_failed(c, r + HPDF_Array_Add(annots, annot))) {
+            rc = pdf_check_or_fail(c, "links", "cannot make a link");
+            break;
         }
-        if (pdf_hpdf_failed(c, r))
-            return pdf_check_or_fail(c, "links", "cannot make a link");
+        b.len = 0;
+        bytes_puts(&b, "<<\012/Rect [ ");
+        const double rect[] = {l->x0, l->y0, l->x1, l->y1};
+        for (int k = 0; k < 4; k++) {
+            pdf_put_real(&b, (float)floor(rect[k] + 0.5));
+            bytes_put(&b, " ", 1);
+        }
+        bytes_puts(&b, "]\012/Subtype /Link\012/Border [ 0 0 0 ]\012");
+        if (l->uri) {
+            struct pdf_action *a = find_action(c, l->uri);
+            if (!a->obj && a->uses > 1) { /* numbered after its first link, as libharu did */
+                act.len = 0;
+                if (!(a->obj = pdf_raw_new(c)) || put_uri_action(&act, l->uri) < 0) {
+                    rc = pdf_check_or_fail(c, "links", "cannot make a link");
+                    break;
+                }
+                pdf_raw_set(c, a->obj, &act);
+            }
+            bytes_put(&b, "/A ", 3);
+            if (a->obj)
+                pdf_put_ref(&b, a->obj);
+            else if (put_uri_action(&b, l->uri) < 0)
+                rc = pdf_fail(c, "out of memory");
+        } else {
+            if (l->dest_page < 0 || l->dest_page >= c->doc->page_count) {
+                rc = pdf_fail(c, "page %d: link to page %d, but the document has %d", l->page + 1,
+                              l->dest_page + 1, c->doc->page_count);
+                break;
+            }
+            bytes_put(&b, "/Dest ", 6);
+            put_dest(&b, c, l->dest_page, l->dest_y);
+        }
+        bytes_put(&b, "\012>>", 3);
+        pdf_raw_set(c, annot, &b);
     }
-    return 0;
+    free(b.p);
+    free(act.p);
+    return rc;
 }
 
 /* ---- outline, page labels, document information ------------------------ */
@@ -229,36 +243,115 @@ static HPDF_Encoder encoder_for(struct pdf_ctx *c, const char *t)
     return plain_ascii(t) ? NULL : pdf_utf8_encoder(c);
 }
 
+/* An outline item (0: the root), linked as libharu links them. */
+struct outline_item {
+    void *obj;
+    int parent, prev, next, first, last;
+    int count;     /* items under it: all are open */
+    size_t head;   /* its bytes up to /Dest, in the head buffer */
+};
+
+static void put_key_ref(struct bytes *b, const char *key, const struct outline_item *items, int i)
+{
+    bytes_puts(b, key);
+    pdf_put_ref(b, items[i].obj);
+    bytes_put(b, "\012", 1);
+}
+
+/* The rest of an item, once the whole outline is known: its children, next
+ * sibling and count, in the order libharu adds them. */
+static void put_outline_tail(struct bytes *b, const struct outline_item *items, int i)
+{
+    const struct outline_item *it = &items[i];
+    if (it->first) {
+        put_key_ref(b, "/First ", items, it->first);
+        put_key_ref(b, "/Last ", items, it->last);
+    }
+    if (it->next)
+        put_key_ref(b, "/Next ", items, it->next);
+    if (it->count) {
+        bytes_put(b, "/Count ", 7);
+        pdf_put_int(b, it->count);
+        bytes_put(b, "\012", 1);
+    }
+    bytes_put(b, ">>", 2);
+}
+
+/* The outline: an item for every mark, nested by level, open, each with
+ * a destination that keeps the zoom. The objects are numbered in the order
+ * libharu's HPDF_CreateOutline numbered them: the root, then the items. */
 int pdf_outline_write(struct pdf_ctx *c)
 {
-    HPDF_Outline stack[MAX_OUTLINE_DEPTH];
-    int levels[MAX_OUTLINE_DEPTH];
-    int depth = 0, any = 0;
-    for (int pi = 0; pi < c->doc->page_count; pi++) {
-        for (const struct page_mark *m = c->doc->pages[pi].marks; m; m = m->next) {
+    int n = 0;
+    for (int pi = 0; pi < c->doc->page_count; pi++)
+        for (const struct page_mark *m = c->doc->pages[pi].marks; m; m = m->next)
+            n++;
+    if (!n)
+        return 0;
+    struct outline_item *items = calloc((size_t)n + 1, sizeof *items);
+    struct bytes heads = {0}, b = {0};
+    int rc = 0;
+    if (!items || !(items[0].obj = pdf_raw_new(c)) ||
+        pdf_hpdf_failed(c, HPDF_Dict_Add(c->pdf->catalog, "Outlines", items[0].obj))) {
+        free(items);
+        return items ? pdf_check_or_fail(c, "outline", "cannot make the outline") : pdf_fail(c, "out of memory");
+    }
+    int stack[MAX_OUTLINE_DEPTH], levels[MAX_OUTLINE_DEPTH];
+    int depth = 0, k = 0;
+    for (int pi = 0; pi < c->doc->page_count && rc == 0; pi++) {
+        for (const struct page_mark *m = c->doc->pages[pi].marks; m && rc == 0; m = m->next) {
             while (depth > 0 && levels[depth - 1] >= m->level)
                 depth--;
             const char *t = pdf_clean_text(c, m->title ? m->title : "");
-            if (!t)
-                return pdf_fail(c, "out of memory");
-            HPDF_Outline o = HPDF_CreateOutline(c->pdf, depth ? stack[depth - 1] : NULL, t,
-                                                encoder_for(c, t));
-            HPDF_Array dst = o ? make_dest(c, pi, m->y) : NULL;
-            if (!dst || pdf_hpdf_failed(c, HPDF_Dict_Add(o, "Dest", dst)))
-                return pdf_check_or_fail(c, "outline", "cannot make the outline");
-            /* Only the outline root has a /Type; libharu gives every item one. */
-            pdf_dict_remove(o, "Type");
-            HPDF_Outline_SetOpened(o, HPDF_TRUE);
+            struct outline_item *it = &items[++k], *parent = &items[it->parent = depth ? stack[depth - 1] : 0];
+            if (!t || !(it->obj = pdf_raw_new(c))) {
+                rc = t ? pdf_check_or_fail(c, "outline", "cannot make the outline") : pdf_fail(c, "out of memory");
+                break;
+            }
+            if (!parent->first)
+                parent->first = k;
+            if (parent->last) {
+                items[parent->last].next = k;
+                it->prev = parent->last;
+            }
+            parent->last = k;
+            it->head = heads.len;
+            bytes_put(&heads, "<<\012/Title ", 10);
+            pdf_put_text(&heads, t);
+            bytes_put(&heads, "\012", 1);
+            if (it->prev)
+                put_key_ref(&heads, "/Prev ", items, it->prev);
+            put_key_ref(&heads, "/Parent ", items, it->parent);
+            bytes_put(&heads, "/Dest ", 6);
+            put_dest(&heads, c, pi, m->y);
+            bytes_put(&heads, "\012", 1);
             if (depth == MAX_OUTLINE_DEPTH)
                 depth--;
-            stack[depth] = o;
+            stack[depth] = k;
             levels[depth++] = m->level;
-            any = 1;
         }
     }
-    if (any)
+    if (rc == 0) {
+        /* Children come after their parent: counts add up from the end. */
+        for (int i = n; i > 0; i--)
+            items[items[i].parent].count += 1 + items[i].count;
+        bytes_puts(&b, "<<\012/Type /Outlines\012");
+        put_outline_tail(&b, items, 0);
+        pdf_raw_set(c, items[0].obj, &b);
+        for (int i = 1; i <= n; i++) {
+            b.len = 0;
+            bytes_put(&b, heads.p + items[i].head, (i < n ? items[i + 1].head : heads.len) - items[i].head);
+            put_outline_tail(&b, items, i);
+            pdf_raw_set(c, items[i].obj, &b);
+        }
+        c->raw.oom |= heads.oom;
         HPDF_SetPageMode(c->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
-    return pdf_check(c, "outline");
+        rc = pdf_check(c, "outline");
+    }
+    free(items);
+    free(heads.p);
+    free(b.p);
+    return rc;
 }
 
 int pdf_labels_write(struct pdf_ctx *c)

@@ -43,6 +43,8 @@ static void put_by_libharu(struct writer *w, void *obj)
     pdf_mem_stream_append(&w->b, w->scratch, from);
 }
 
+static const char hex[] = "0123456789ABCDEF";
+
 /* "/Name", escaped as HPDF_Stream_WriteEscapeName does, at most
  * HPDF_LIMIT_MAX_NAME_LEN bytes of it. */
 static void put_name(struct bytes *b, const char *name)
@@ -52,7 +54,6 @@ static void put_name(struct bytes *b, const char *name)
     for (size_t i = 0; i < HPDF_LIMIT_MAX_NAME_LEN && name[i]; i++) {
         unsigned char c = (unsigned char)name[i];
         if (HPDF_NEEDS_ESCAPE(c)) {
-            static const char hex[] = "0123456789ABCDEF";
             *o++ = '#';
             *o++ = hex[c >> 4];
             *o++ = hex[c & 15];
@@ -63,10 +64,56 @@ static void put_name(struct bytes *b, const char *name)
     bytes_put(b, out, (size_t)(o - out));
 }
 
-static void put_int(struct bytes *b, HPDF_INT32 v)
+void pdf_put_int(struct bytes *b, int32_t v)
 {
     char buf[HPDF_INT_LEN + 1];
     bytes_put(b, buf, (size_t)(HPDF_IToA(buf, v, buf + HPDF_INT_LEN) - buf));
+}
+
+void pdf_put_real(struct bytes *b, float v)
+{
+    char buf[16];
+    bytes_put(b, buf, (size_t)(pdf_real(buf, v) - buf));
+}
+
+void pdf_put_ref(struct bytes *b, const void *obj)
+{
+    pdf_put_int(b, (int32_t)(((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFF));
+    bytes_put(b, " 0 R", 4);
+}
+
+/* A text string as libharu writes an HPDF_String: printable ASCII as a
+ * literal with \ooo escapes (HPDF_Stream_WriteEscapeText2), anything else
+ * as UTF-16BE hex with a byte order mark (its UTF-8 encoder). */
+void pdf_put_text(struct bytes *b, const char *t)
+{
+    const unsigned char *s = (const unsigned char *)t;
+    int ascii = 1;
+    for (const unsigned char *p = s; *p && ascii; p++)
+        ascii = *p >= 0x20 && *p <= 0x7E;
+    if (ascii) {
+        bytes_put(b, "(", 1);
+        for (; *s; s++) {
+            if (HPDF_NEEDS_ESCAPE(*s)) {
+                char e[4] = {'\\', (char)('0' + (*s >> 6)), (char)('0' + ((*s >> 3) & 7)), (char)('0' + (*s & 7))};
+                bytes_put(b, e, 4);
+            } else {
+                bytes_put(b, s, 1);
+            }
+        }
+        bytes_put(b, ")", 1);
+        return;
+    }
+    bytes_put(b, "<FEFF", 5);
+    while (*s) {
+        uint32_t cp;
+        s += pdf_utf8_next(s, &cp);
+        if (cp >= BMP) /* cleaned text has none */
+            continue;
+        char u[4] = {hex[cp >> 12], hex[(cp >> 8) & 15], hex[(cp >> 4) & 15], hex[cp & 15]};
+        bytes_put(b, u, 4);
+    }
+    bytes_put(b, ">", 1);
 }
 
 static void put_value(struct writer *w, void *obj);
@@ -80,9 +127,9 @@ static void put_item(struct writer *w, void *obj)
         return;
     if (h->obj_class == HPDF_OCLASS_PROXY) {
         HPDF_Obj_Header *target = ((HPDF_Proxy)obj)->obj;
-        put_int(&w->b, (HPDF_INT32)(target->obj_id & 0x00FFFFFF));
+        pdf_put_int(&w->b, (HPDF_INT32)(target->obj_id & 0x00FFFFFF));
         bytes_put(&w->b, " ", 1);
-        put_int(&w->b, target->gen_no);
+        pdf_put_int(&w->b, target->gen_no);
         bytes_put(&w->b, " R", 2);
         return;
     }
@@ -149,16 +196,15 @@ static void put_dict(struct writer *w, HPDF_Dict d)
 static void put_value(struct writer *w, void *obj)
 {
     HPDF_Obj_Header *h = obj;
-    char buf[16];
     switch (h->obj_class & HPDF_OCLASS_ANY) {
     case HPDF_OCLASS_NAME:
         put_name(&w->b, ((HPDF_Name)obj)->value);
         break;
     case HPDF_OCLASS_NUMBER:
-        put_int(&w->b, ((HPDF_Number)obj)->value);
+        pdf_put_int(&w->b, ((HPDF_Number)obj)->value);
         break;
     case HPDF_OCLASS_REAL:
-        bytes_put(&w->b, buf, (size_t)(pdf_real(buf, ((HPDF_Real)obj)->value) - buf));
+        pdf_put_real(&w->b, ((HPDF_Real)obj)->value);
         break;
     case HPDF_OCLASS_BOOLEAN:
         bytes_puts(&w->b, ((HPDF_Boolean)obj)->value ? "true" : "false");
@@ -182,6 +228,39 @@ static void put_value(struct writer *w, void *obj)
     }
 }
 
+/* ---- objects made here ---------------------------------------------- */
+
+/* An object whose bytes are made here. libharu sees a null with a number:
+ * its objects can refer to it, and it costs 32 bytes where a libharu
+ * dictionary costs 1-3 KB (a 136-byte entry per key, lists grown by 20):
+ * the 50-topic booklet's outline and links took 1.6 MB, all of it memory
+ * touched for the first time. Its bytes are in c->raw. */
+struct pdf_raw {
+    HPDF_Obj_Header header; /* HPDF_OCLASS_NULL, indirect */
+    size_t off, len;
+    int set;
+};
+
+void *pdf_raw_new(struct pdf_ctx *c)
+{
+    struct pdf_raw *r = HPDF_GetMem(c->pdf->mmgr, sizeof *r);
+    if (!r)
+        return NULL;
+    memset(r, 0, sizeof *r);
+    r->header.obj_class = HPDF_OCLASS_NULL;
+    return HPDF_Xref_Add(c->pdf->xref, r) == HPDF_OK ? r : NULL;
+}
+
+void pdf_raw_set(struct pdf_ctx *c, void *obj, const struct bytes *value)
+{
+    struct pdf_raw *r = obj;
+    r->off = c->raw.len;
+    r->len = value->len;
+    r->set = 1;
+    bytes_put(&c->raw, value->p, value->len);
+    c->raw.oom |= value->oom;
+}
+
 int pdf_objects_write(struct pdf_ctx *c, struct pdfpack *p)
 {
     HPDF_Xref xref = c->pdf->xref;
@@ -198,6 +277,13 @@ int pdf_objects_write(struct pdf_ctx *c, struct pdfpack *p)
             fail(&w, HPDF_INVALID_OBJECT);
             break;
         }
+        if ((h->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_NULL) { /* only pdf_raw_new makes indirect nulls */
+            const struct pdf_raw *r = e->obj;
+            if (!r->set)
+                fail(&w, HPDF_INVALID_OBJECT);
+            pdfpack_add(p, i, c->raw.p + r->off, r->len, false);
+            continue;
+        }
         w.b.len = 0;
         put_value(&w, e->obj);
         bool is_stream = (h->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_DICT && ((HPDF_Dict)e->obj)->stream;
@@ -205,7 +291,7 @@ int pdf_objects_write(struct pdf_ctx *c, struct pdfpack *p)
     }
     free(w.b.p);
     HPDF_Stream_Free(w.scratch);
-    if (w.b.oom)
+    if (w.b.oom || c->raw.oom)
         return pdf_fail(c, "out of memory");
     if (w.err || c->err)
         return pdf_check_or_fail(c, "cannot make the PDF", "cannot make the PDF: libharu error %s",

@@ -24,7 +24,8 @@
 #include "fontset.h"
 #include "pages.h"
 #include "pdf.h"
-#include "pdf_internal.h" /* pdf_real */
+#include "bytes.h"
+#include "pdf_internal.h" /* pdf_real, pdf_put_text */
 #include <hpdf_utils.h>    /* HPDF_FToA, to compare with */
 
 enum { FACE_ATKINSON, FACE_DEJAVU };
@@ -940,6 +941,40 @@ static void test_numbers_as_libharu(void **state)
         expect_as_libharu(special[i]);
 }
 
+/* Outline titles and link addresses are written by pdf_put_text, not by
+ * libharu: the bytes must be the ones libharu's HPDF_String_Write gives
+ * (literal for printable ASCII, UTF-16 hex through its UTF-8 encoder). */
+static void test_text_as_libharu(void **state)
+{
+    (void)state;
+    HPDF_Doc pdf = HPDF_New(NULL, NULL);
+    assert_non_null(pdf);
+    HPDF_UseUTFEncodings(pdf);
+    HPDF_Encoder utf8 = HPDF_GetEncoder(pdf, "UTF-8");
+    const char *texts[] = {"Plain text", "(a) \\ 100% #1 [b] {c} <d> /e ~", "https://www.nhs.uk/a?b=c&d",
+                           "Caf\u00e9 \u2265 38 \u00b0C", "\u0395\u03bb\u03bb\u03b7\u03bd\u03b9\u03ba\u03ac",
+                           "Crohn\u2019s (disease)", "\u20ac\uffef"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        int ascii = 1;
+        for (const unsigned char *p = (const unsigned char *)texts[i]; *p; p++)
+            ascii &= *p >= 0x20 && *p <= 0x7E;
+        HPDF_Stream st = HPDF_MemStream_New(pdf->mmgr, 256);
+        HPDF_String s = HPDF_String_New(pdf->mmgr, texts[i], ascii ? NULL : utf8);
+        assert_int_equal(HPDF_String_Write(s, st, NULL), HPDF_OK);
+        struct bytes theirs = {0}, mine = {0};
+        pdf_mem_stream_append(&theirs, st, 0);
+        pdf_put_text(&mine, texts[i]);
+        if (mine.len != theirs.len || memcmp(mine.p, theirs.p, mine.len) != 0)
+            fail_msg("%s: pdf_put_text wrote %.*s, libharu %.*s", texts[i], (int)mine.len, (char *)mine.p,
+                     (int)theirs.len, (char *)theirs.p);
+        free(mine.p);
+        free(theirs.p);
+        HPDF_Stream_Free(st);
+        HPDF_String_Free(s);
+    }
+    HPDF_Free(pdf);
+}
+
 static void test_threads(void **state)
 {
     struct fx *f = *state;
@@ -972,6 +1007,7 @@ int main(void)
     umask(022);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_numbers_as_libharu),
+        cmocka_unit_test(test_text_as_libharu),
         cmocka_unit_test_setup_teardown(test_text_extracts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fonts_embedded_with_tounicode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tounicode_uses_bfrange, setup, teardown),
