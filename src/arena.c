@@ -15,6 +15,7 @@ struct arena_block {
 
 struct arena {
     struct arena_block *head;
+    struct arena_block *spare; /* emptied by arena_reset, used before new ones */
     size_t total;
     int failed;
     struct arena *children, *next_child; /* adopted: freed with this one */
@@ -33,6 +34,10 @@ void arena_free(struct arena *a)
     if (!a)
         return;
     for (struct arena_block *b = a->head, *n; b; b = n) {
+        n = b->next;
+        free(b);
+    }
+    for (struct arena_block *b = a->spare, *n; b; b = n) {
         n = b->next;
         free(b);
     }
@@ -64,7 +69,12 @@ void *arena_alloc(struct arena *a, size_t size)
     struct arena_block *b = a->head;
     if (!b || b->size - b->used < size) {
         size_t cap = size > ARENA_BLOCK / 4 ? size : ARENA_BLOCK;
-        b = malloc(sizeof *b + cap);
+        if (cap == ARENA_BLOCK && a->spare) {
+            b = a->spare;
+            a->spare = b->next;
+        } else {
+            b = malloc(sizeof *b + cap);
+        }
         if (!b) {
             a->failed = 1;
             memset(arena_empty, 0, sizeof arena_empty);
@@ -138,4 +148,20 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 }
 
 int arena_failed(const struct arena *a) { return a->failed; }
+
+void arena_reset(struct arena *a)
+{
+    for (struct arena_block *b = a->head, *n; b; b = n) {
+        n = b->next;
+        if (b->size == ARENA_BLOCK) {
+            b->next = a->spare;
+            a->spare = b;
+        } else {
+            free(b);
+        }
+    }
+    a->head = NULL;
+    a->total = 0;
+    a->failed = 0;
+}
 size_t arena_used(const struct arena *a) { return a->total; }

@@ -20,6 +20,10 @@ char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int arena_failed(const struct arena *a);
+/* Empties a (which must have adopted no arena): what was allocated is
+ * gone, and its blocks serve the next allocations, their memory already
+ * touched. */
+void arena_reset(struct arena *a);
 /* Makes child part of parent: freed with it. Work done on another thread
  * uses an arena of its own (arenas are not shared between threads), then
  * hands it over. */

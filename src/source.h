@@ -45,6 +45,9 @@ int source_parse(struct topic *t, const char *path, const char *text, size_t len
  * source_parse. Call it as soon as the topic is set: a booklet's trees
  * would otherwise all be in memory at once. Safe to call twice. */
 void source_free(struct topic *t);
+/* Frees the memory this thread keeps for the next tree (other threads'
+ * goes when they end): for a leak checker at exit. */
+void source_release(void);
 /* Line in the file of a node of t->doc. */
 int source_line(const struct topic *t, struct cmark_node *n);
 

@@ -663,5 +663,6 @@ int main(int argc, char **argv)
         }
     }
     free(o.args);
+    source_release();
     return status;
 }

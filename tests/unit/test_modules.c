@@ -212,6 +212,34 @@ static void arena_realloc_in_place(void **state)
     arena_free(a);
 }
 
+/* After a reset the arena is empty, and its blocks serve again: the same
+ * memory, zeroed, with a big private block given back. */
+static void arena_reset_reuses_blocks(void **state)
+{
+    (void)state;
+    struct arena *a = arena_new();
+    char *first = arena_alloc(a, 1000);
+    memset(first, 'x', 1000);
+    for (int i = 0; i < 100; i++) /* a second block */
+        arena_alloc(a, 1000);
+    arena_alloc(a, 1 << 20);
+    assert_true(arena_used(a) > 2 * 64 * 1024);
+    arena_reset(a);
+    assert_int_equal(arena_used(a), 0);
+    char *again = arena_alloc(a, 1000);
+    assert_int_equal(arena_used(a), 64 * 1024);
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(again[i], 0);
+    for (int i = 0; i < 100; i++) {
+        char *p = arena_alloc(a, 1000);
+        assert_non_null(p);
+    }
+    assert_int_equal(arena_used(a), 2 * 64 * 1024); /* the two blocks again, not a third */
+    assert_ptr_equal(again, first); /* the same memory */
+    assert_false(arena_failed(a));
+    arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -219,6 +247,7 @@ int main(void)
         cmocka_unit_test(manifest_reads_and_reports),   cmocka_unit_test(hyphenate_points),
         cmocka_unit_test(pages_dump_is_stable),         cmocka_unit_test(arena_and_diag),
         cmocka_unit_test(arena_realloc_in_place),
+        cmocka_unit_test(arena_reset_reuses_blocks),
     };
     return cmocka_run_group_tests_name("modules", tests, NULL, NULL);
 }

@@ -244,9 +244,17 @@ static void tree_in_arena(void **state)
         if (!strstr(dump, expect[i]))
             fail_msg("the tree lacks '%s':\n%.2000s", expect[i], dump);
     free(dump);
+    struct arena *tree = f->t.tree;
     source_free(&f->t);
     assert_null(f->t.doc);
     assert_null(f->t.tree);
+    /* The next topic parsed on this thread reuses the emptied arena. */
+    const char *next = "---\ntitle: N\n---\n# Next\n";
+    assert_int_equal(source_parse(&f->t, "dir/next.md", next, strlen(next), f->a, &f->d), 0);
+    assert_ptr_equal(f->t.tree, tree);
+    assert_true(arena_used(tree) <= 64 * 1024);
+    assert_string_equal(cmark_node_get_literal(cmark_node_first_child(cmark_node_first_child(f->t.doc))), "Next");
+    source_free(&f->t);
 }
 
 /* Topics are parsed on several threads at once, each into an arena of its
