@@ -268,10 +268,73 @@ void pdf_mem_stream_append(struct bytes *b, HPDF_Stream st, size_t from)
     }
 }
 
-HPDF_STATUS pdf_stream_set(HPDF_Dict dict, const void *data, size_t len)
+/* Held streams, in order of object number; nearly always added in that
+ * order (fonts, then pages), and a deflated stream replaces its own. */
+static struct pdf_held *held_find(const struct pdf_ctx *c, uint32_t num, int *at)
 {
-    HPDF_MemStream_FreeData(dict->stream);
-    return len ? HPDF_Stream_Write(dict->stream, data, (HPDF_UINT)len) : HPDF_OK;
+    int lo = 0, hi = c->nheld;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (c->held[mid].num < num)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (at)
+        *at = lo;
+    return lo < c->nheld && c->held[lo].num == num ? &c->held[lo] : NULL;
+}
+
+int pdf_stream_set(struct pdf_ctx *c, HPDF_Dict dict, const void *data, size_t len, enum pdf_hold how)
+{
+    uint32_t num = dict->header.obj_id & 0x00FFFFFF;
+    void *copy = NULL;
+    if (how == PDF_COPY && len) {
+        if (!(copy = malloc(len)))
+            return pdf_fail(c, "out of memory");
+        memcpy(copy, data, len);
+        data = copy;
+        how = PDF_TAKE;
+    }
+    int at;
+    struct pdf_held *h = held_find(c, num, &at);
+    if (!h) {
+        if (c->nheld == c->cap_held) {
+            int cap = c->cap_held ? 2 * c->cap_held : 64;
+            struct pdf_held *q = realloc(c->held, (size_t)cap * sizeof *q);
+            if (!q) {
+                if (how == PDF_TAKE)
+                    free((void *)data);
+                return pdf_fail(c, "out of memory");
+            }
+            c->held = q;
+            c->cap_held = cap;
+        }
+        h = &c->held[at];
+        memmove(h + 1, h, (size_t)(c->nheld++ - at) * sizeof *h);
+    } else if (h->own) {
+        free((void *)h->p);
+    }
+    *h = (struct pdf_held){num, how == PDF_TAKE, data, len};
+    return 0;
+}
+
+int pdf_stream_get(const struct pdf_ctx *c, HPDF_Dict dict, const unsigned char **data, size_t *len)
+{
+    const struct pdf_held *h = held_find(c, dict->header.obj_id & 0x00FFFFFF, NULL);
+    if (h) {
+        *data = h->p;
+        *len = h->len;
+    }
+    return h != NULL;
+}
+
+void pdf_streams_free(struct pdf_ctx *c)
+{
+    for (int i = 0; i < c->nheld; i++)
+        if (c->held[i].own)
+            free((void *)c->held[i].p);
+    free(c->held);
 }
 
 /* ---- page tree --------------------------------------------------------- */
@@ -425,6 +488,7 @@ int pdf_write(const struct doc *doc, const struct fontset *fs, const char *path,
     free(c.actions);
     free(c.scratch);
     free(c.raw.p);
+    pdf_streams_free(&c);
     /* This thread's compressors (flate.c): a key destructor never runs for
      * the main thread, and valgrind counts what they hold at exit as
      * possibly lost. */

@@ -542,11 +542,10 @@ int pdf_pages_draw(struct pdf_ctx *c, int threads, int (*meanwhile)(struct pdf_c
             c->first_bad = m->first_bad;
         c->bad_text += m->bad_text;
         HPDF_Dict contents = ((HPDF_PageAttr)c->pages[pi]->attr)->contents;
-        if (!rc && pdf_hpdf_failed(c, pdf_stream_set(contents, m->out.p, m->out.len)))
-            rc = pdf_check_or_fail(c, "page", "page %d: cannot write its content", pi + 1);
-        if (!rc)
+        if (!rc && (rc = pdf_stream_set(c, contents, m->out.p, m->out.len, PDF_TAKE)) == 0)
             pdf_stream_deflated(contents, m->deflated);
-        free(m->out.p);
+        else if (rc)
+            free(m->out.p);
     }
     free(made);
     return rc;

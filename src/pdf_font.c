@@ -417,11 +417,7 @@ static int write_cid_map(struct pdf_ctx *c, const struct font_slot *s, HPDF_Dict
             map[2 * cp] = (HPDF_BYTE)(gid >> 8);
             map[2 * cp + 1] = (HPDF_BYTE)gid;
         }
-    HPDF_STATUS r = pdf_stream_set(stream, map, n);
-    free(map);
-    if (pdf_hpdf_failed(c, r))
-        return pdf_check(c, "cannot write the glyph map");
-    return 0;
+    return pdf_stream_set(c, stream, map, n, PDF_TAKE);
 }
 
 /* The start of every ToUnicode CMap (ISO 32000-1 §9.10.3). */
@@ -462,9 +458,7 @@ static int write_tounicode(struct pdf_ctx *c, HPDF_Dict cmap)
     }
     len += snprintf(buf + len, sizeof buf - (size_t)len,
                     "%s" TOUNICODE_TAIL, n ? "endbfrange\n" : "");
-    if (pdf_hpdf_failed(c, pdf_stream_set(cmap, buf, (size_t)len)))
-        return pdf_check(c, "cannot write the ToUnicode map");
-    return 0;
+    return pdf_stream_set(c, cmap, buf, (size_t)len, PDF_COPY);
 }
 
 /* A simple font's Widths, from FirstChar to LastChar (the codes drawn;
@@ -537,9 +531,7 @@ static int write_simple_tounicode(struct pdf_ctx *c)
         len += snprintf(buf + len, sizeof buf - (size_t)len, "endbfchar\n");
     }
     len += snprintf(buf + len, sizeof buf - (size_t)len, TOUNICODE_TAIL);
-    if (pdf_hpdf_failed(c, pdf_stream_set(cmap, buf, (size_t)len)))
-        return pdf_check(c, "cannot write the ToUnicode map");
-    return 0;
+    return pdf_stream_set(c, cmap, buf, (size_t)len, PDF_COPY);
 }
 
 /* The font descriptor and the font program. libharu makes the descriptor
@@ -585,12 +577,11 @@ static int embed_font(struct pdf_ctx *c, struct font_slot *s)
         return pdf_check_or_fail(c, "cannot embed a font", "out of memory");
     unsigned len = 0;
     const char *data = hb_blob_get_data(s->program, &len);
-    r += pdf_stream_set(file, data, len);
     r += HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len);
     r += HPDF_Dict_Add(desc, "FontFile2", file);
     if (pdf_hpdf_failed(c, r))
         return pdf_check(c, "cannot embed a font");
-    return 0;
+    return pdf_stream_set(c, file, data, len, PDF_BORROW); /* s->program lasts until pdf_fonts_free */
 }
 
 /* Whether a slot can be a simple TrueType font with WinAnsiEncoding: its

@@ -46,6 +46,13 @@ struct font_slot {
     const char *name;       /* in the shared resources ("F1"), once drawn with */
 };
 
+struct pdf_held {
+    uint32_t num; /* the stream's object number */
+    int own;
+    const unsigned char *p;
+    size_t len;
+};
+
 struct pdf_ctx {
     HPDF_Doc pdf;
     struct arena *hpdf_arena; /* all of libharu's memory for pdf (pdf.c) */
@@ -68,6 +75,8 @@ struct pdf_ctx {
     struct pdf_action *actions;
     int nactions;
     struct bytes raw;        /* the values of pdf_raw_new's objects */
+    struct pdf_held *held;   /* streams' data (pdf_stream_set), by number */
+    int nheld, cap_held;
     char *scratch;           /* cleaned UTF-8 text */
     size_t scratch_cap;
     int bad_text;            /* characters left out */
@@ -125,8 +134,17 @@ HPDF_Encoder pdf_utf8_encoder(struct pdf_ctx *c);
 
 /* Removes key from dict if it is there. */
 void pdf_dict_remove(HPDF_Dict dict, const char *key);
-/* Replaces a stream's data. */
-HPDF_STATUS pdf_stream_set(HPDF_Dict dict, const void *data, size_t len);
+/* A stream's data, kept here rather than copied into libharu's stream
+ * (into 4 KB buffers, for a page of 1.5 KB): written out when the
+ * document is saved, in place of what libharu's stream holds. The data is
+ * PDF_COPY: copied now; PDF_TAKE: malloc'd, freed with the document;
+ * PDF_BORROW: kept by the caller until then. Returns -1 (reported) when
+ * out of memory, data freed if taken. */
+enum pdf_hold { PDF_COPY, PDF_TAKE, PDF_BORROW };
+int pdf_stream_set(struct pdf_ctx *c, HPDF_Dict dict, const void *data, size_t len, enum pdf_hold how);
+/* Whether dict's data is held (pdf_stream_set), and where. */
+int pdf_stream_get(const struct pdf_ctx *c, HPDF_Dict dict, const unsigned char **data, size_t *len);
+void pdf_streams_free(struct pdf_ctx *c);
 /* Appends bytes [from, end) of a libharu memory stream to b. */
 void pdf_mem_stream_append(struct bytes *b, HPDF_Stream st, size_t from);
 

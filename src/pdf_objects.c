@@ -182,8 +182,12 @@ static void put_dict(struct writer *w, HPDF_Dict d)
         if (!length || !(length->header.obj_id & HPDF_OTYPE_INDIRECT))
             fail(w, HPDF_DICT_STREAM_LENGTH_NOT_FOUND);
         bytes_put(&w->b, "\012stream\015\012", 9);
-        size_t from = w->b.len;
-        pdf_mem_stream_append(&w->b, d->stream, 0);
+        size_t from = w->b.len, len;
+        const unsigned char *held;
+        if (pdf_stream_get(w->c, d, &held, &len))
+            bytes_put(&w->b, held, len);
+        else
+            pdf_mem_stream_append(&w->b, d->stream, 0);
         if (length)
             HPDF_Number_SetValue(length, (HPDF_INT32)(w->b.len - from));
         bytes_put(&w->b, "\012endstream", 10);

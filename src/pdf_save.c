@@ -28,9 +28,11 @@ void pdf_stream_deflated(HPDF_Dict dict, int deflated)
     dict->write_fn = deflated ? write_flate_filter : NULL;
 }
 
-/* One stream to deflate, on whichever thread gets it. */
+/* One stream to deflate, on whichever thread gets it: data held here
+ * (pdf_stream_set), or in libharu's stream (an image libharu loaded). */
 struct deflate_job {
     HPDF_Dict dict;
+    const unsigned char *data; /* NULL: in dict->stream */
     size_t n;
     unsigned char *z; /* its deflated data, zn bytes; zn = 0 on failure */
     size_t zn;
@@ -40,10 +42,15 @@ static void deflate_job(void *ctx, int i)
 {
     struct deflate_job *j = (struct deflate_job *)ctx + i;
     struct bytes in = {0};
-    pdf_mem_stream_append(&in, j->dict->stream, 0);
-    j->z = malloc(flate_bound(j->n));
-    if (!in.oom && in.len == j->n && j->z)
-        j->zn = flate_compress(in.p, in.len, j->z, FLATE_SMALLEST);
+    if (!j->data) {
+        pdf_mem_stream_append(&in, j->dict->stream, 0);
+        if (in.oom || in.len != j->n) {
+            free(in.p);
+            return;
+        }
+    }
+    if ((j->z = malloc(flate_bound(j->n))))
+        j->zn = flate_compress(j->data ? j->data : in.p, j->n, j->z, FLATE_SMALLEST);
     free(in.p);
 }
 
@@ -67,12 +74,14 @@ int pdf_streams_deflate(struct pdf_ctx *c)
         if (!d->stream || d->stream->type != HPDF_STREAM_MEMORY || d->write_fn ||
             (d->filter & ~HPDF_STREAM_FILTER_FLATE_DECODE))
             continue;
-        size_t size = HPDF_Stream_Size(d->stream);
-        if (size == 0) { /* nothing to deflate (a page's, not drawn yet) */
+        struct deflate_job j = {.dict = d};
+        if (!pdf_stream_get(c, d, &j.data, &j.n))
+            j.n = HPDF_Stream_Size(d->stream);
+        if (j.n == 0) { /* nothing to deflate (a page's, not drawn yet) */
             d->filter = HPDF_STREAM_FILTER_NONE;
             continue;
         }
-        jobs[n++] = (struct deflate_job){.dict = d, .n = size};
+        jobs[n++] = j;
     }
     parallel_for(n, c->threads, deflate_job, jobs);
     for (int i = 0; i < n && !rc; i++) {
@@ -84,10 +93,8 @@ int pdf_streams_deflate(struct pdf_ctx *c)
         j->dict->filter = HPDF_STREAM_FILTER_NONE;
         /* "/Filter /FlateDecode" costs 21 bytes. */
         if (j->zn + 21 < j->n) {
-            if (pdf_hpdf_failed(c, pdf_stream_set(j->dict, j->z, j->zn))) {
-                rc = pdf_check(c, "cannot compress a stream");
-                break;
-            }
+            rc = pdf_stream_set(c, j->dict, j->z, j->zn, PDF_TAKE);
+            j->z = NULL;
             j->dict->write_fn = write_flate_filter;
         }
     }

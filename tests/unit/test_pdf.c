@@ -975,6 +975,52 @@ static void test_text_as_libharu(void **state)
     HPDF_Free(pdf);
 }
 
+/* Stream data held outside libharu: found again by its dictionary in
+ * whatever order it was given, replaced in place, copies and taken data
+ * freed with the rest (ASan and valgrind check that). */
+static void test_held_streams(void **state)
+{
+    (void)state;
+    struct pdf_ctx c = {0};
+    c.pdf = HPDF_New(NULL, NULL);
+    assert_non_null(c.pdf);
+    enum { N = 200 };
+    HPDF_Dict d[N];
+    for (int i = 0; i < N; i++)
+        assert_non_null(d[i] = HPDF_DictStream_New(c.pdf->mmgr, c.pdf->xref));
+    static const char borrowed[] = "borrowed";
+    char text[N][8];
+    for (int k = 0; k < N; k++) {
+        int i = (k * 37) % N; /* every one, out of order */
+        snprintf(text[i], sizeof text[i], "s%d", i);
+        if (i % 3 == 0)
+            assert_int_equal(pdf_stream_set(&c, d[i], text[i], strlen(text[i]), PDF_COPY), 0);
+        else if (i % 3 == 1)
+            assert_int_equal(pdf_stream_set(&c, d[i], strdup(text[i]), strlen(text[i]), PDF_TAKE), 0);
+        else
+            assert_int_equal(pdf_stream_set(&c, d[i], borrowed, 3, PDF_BORROW), 0);
+    }
+    assert_int_equal(c.nheld, N);
+    assert_int_equal(pdf_stream_set(&c, d[4], strdup("again"), 5, PDF_TAKE), 0); /* replaces taken data */
+    assert_int_equal(c.nheld, N);
+    for (int i = 0; i < N; i++) {
+        const unsigned char *p;
+        size_t len;
+        assert_true(pdf_stream_get(&c, d[i], &p, &len));
+        const char *expect = i == 4 ? "again" : i % 3 == 2 ? "bor" : text[i];
+        assert_int_equal(len, strlen(expect));
+        assert_memory_equal(p, expect, len);
+        if (i % 3 == 2)
+            assert_ptr_equal(p, borrowed);
+    }
+    HPDF_Dict other = HPDF_DictStream_New(c.pdf->mmgr, c.pdf->xref);
+    const unsigned char *p;
+    size_t len;
+    assert_false(pdf_stream_get(&c, other, &p, &len));
+    pdf_streams_free(&c);
+    HPDF_Free(c.pdf);
+}
+
 static void test_threads(void **state)
 {
     struct fx *f = *state;
@@ -1008,6 +1054,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_numbers_as_libharu),
         cmocka_unit_test(test_text_as_libharu),
+        cmocka_unit_test(test_held_streams),
         cmocka_unit_test_setup_teardown(test_text_extracts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fonts_embedded_with_tounicode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tounicode_uses_bfrange, setup, teardown),
