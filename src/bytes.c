@@ -8,10 +8,10 @@
 
 void bytes_put(struct bytes *b, const void *s, size_t n)
 {
-    if (b->oom)
+    if (b->oom || n == 0)
         return;
     if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
+        size_t cap = b->cap ? b->cap : 256; /* many are small: a page's links */
         while (cap < b->len + n)
             cap *= 2;
         unsigned char *p = realloc(b->p, cap);

@@ -285,9 +285,14 @@ static struct pdf_held *held_find(const struct pdf_ctx *c, uint32_t num, int *at
     return lo < c->nheld && c->held[lo].num == num ? &c->held[lo] : NULL;
 }
 
-int pdf_stream_set(struct pdf_ctx *c, HPDF_Dict dict, const void *data, size_t len, enum pdf_hold how)
+static uint32_t obj_num(const void *obj)
 {
-    uint32_t num = dict->header.obj_id & 0x00FFFFFF;
+    return ((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFF;
+}
+
+int pdf_stream_set(struct pdf_ctx *c, const void *obj, const void *data, size_t len, enum pdf_hold how)
+{
+    uint32_t num = obj_num(obj);
     void *copy = NULL;
     if (how == PDF_COPY && len) {
         if (!(copy = malloc(len)))
@@ -319,9 +324,9 @@ int pdf_stream_set(struct pdf_ctx *c, HPDF_Dict dict, const void *data, size_t l
     return 0;
 }
 
-int pdf_stream_get(const struct pdf_ctx *c, HPDF_Dict dict, const unsigned char **data, size_t *len)
+int pdf_stream_get(const struct pdf_ctx *c, const void *obj, const unsigned char **data, size_t *len)
 {
-    const struct pdf_held *h = held_find(c, dict->header.obj_id & 0x00FFFFFF, NULL);
+    const struct pdf_held *h = held_find(c, obj_num(obj), NULL);
     if (h) {
         *data = h->p;
         *len = h->len;
@@ -339,10 +344,82 @@ void pdf_streams_free(struct pdf_ctx *c)
 
 /* ---- page tree --------------------------------------------------------- */
 
+const char *pdf_resource_name(struct pdf_ctx *c, HPDF_Dict res, char prefix, void *obj)
+{
+    const char *key = res ? HPDF_Dict_GetKeyByObj(res, obj) : NULL;
+    if (!key && res) {
+        char name[16];
+        snprintf(name, sizeof name, "%c%u", prefix, (unsigned)res->list->count + 1);
+        if (!pdf_hpdf_failed(c, HPDF_Dict_Add(res, name, obj)))
+            key = HPDF_Dict_GetKeyByObj(res, obj);
+    }
+    if (!key)
+        pdf_check_or_fail(c, "cannot name a resource", "cannot name a resource");
+    return key;
+}
+
+/* The pages, as objects written here (pdf_raw_new): a libharu page costs
+ * about 4 KB of memory (its graphics state, resources, procedure sets),
+ * none of which the document uses. Numbered as HPDF_AddPage numbered
+ * them: the page, its content stream, the stream's length. */
+static int add_pages(struct pdf_ctx *c)
+{
+    const struct doc *doc = c->doc;
+    HPDF_Dict tree = c->pdf->root_pages;
+    HPDF_Array kids = HPDF_Dict_GetItem(tree, "Kids", HPDF_OCLASS_ARRAY);
+    HPDF_Number count = HPDF_Dict_GetItem(tree, "Count", HPDF_OCLASS_NUMBER);
+    if (!kids || !count)
+        return pdf_check_or_fail(c, "cannot add pages", "cannot add pages");
+    for (int i = 0; i < doc->page_count; i++) {
+        const struct page *pg = &doc->pages[i];
+        if (!(pg->width >= 3 && pg->width <= 14400 && pg->height >= 3 && pg->height <= 14400))
+            return pdf_fail(c, "page %d: size %gx%g pt is outside 3..14400", i + 1, pg->width, pg->height);
+        struct pdf_page *p = &c->pages[i];
+        if (!(p->obj = pdf_raw_new(c)) || !(p->contents = pdf_raw_new(c)) || !(p->length = pdf_raw_new(c)) ||
+            pdf_hpdf_failed(c, HPDF_Array_Add(kids, p->obj)))
+            return pdf_check_or_fail(c, "cannot add a page", "cannot add a page");
+    }
+    /* libharu would count the kids that are its own pages. */
+    tree->before_write_fn = NULL;
+    HPDF_Number_SetValue(count, doc->page_count);
+    return 0;
+}
+
+int pdf_pages_write(struct pdf_ctx *c)
+{
+    struct bytes b = {0};
+    for (int i = 0; i < c->doc->page_count; i++) {
+        const struct page *pg = &c->doc->pages[i];
+        struct pdf_page *p = &c->pages[i];
+        b.len = 0;
+        bytes_puts(&b, "<<\012/Type /Page\012");
+        if (c->own_media_box) {
+            bytes_puts(&b, "/MediaBox [ 0 0 ");
+            pdf_put_real(&b, (float)pg->width);
+            bytes_puts(&b, " ");
+            pdf_put_real(&b, (float)pg->height);
+            bytes_puts(&b, " ]\012");
+        }
+        bytes_puts(&b, "/Contents ");
+        pdf_put_ref(&b, p->contents);
+        bytes_puts(&b, "\012/Parent ");
+        pdf_put_ref(&b, c->pdf->root_pages);
+        bytes_puts(&b, "\012");
+        if (p->annots.len) {
+            bytes_puts(&b, "/Annots [ ");
+            bytes_put(&b, p->annots.p, p->annots.len);
+            bytes_puts(&b, "]\012");
+            b.oom |= p->annots.oom;
+        }
+        bytes_puts(&b, ">>");
+        pdf_raw_set(c, p->obj, &b);
+    }
+    free(b.p);
+    return 0;
+}
+
 /* One Resources dictionary on the page tree, inherited by every page (ISO
- * 32000-1 §7.7.3.4), instead of one per page with an obsolete ProcSet.
- * Pointing each page's font and image lists at the shared ones makes
- * libharu name a font or image the same on every page. */
+ * 32000-1 §7.7.3.4), instead of one per page with an obsolete ProcSet. */
 static int share_resources(struct pdf_ctx *c)
 {
     HPDF_MMgr mm = c->pdf->mmgr;
@@ -350,21 +427,15 @@ static int share_resources(struct pdf_ctx *c)
     for (int pi = 0; pi < c->doc->page_count && !images; pi++)
         for (const struct page_item *it = c->doc->pages[pi].items; it && !images; it = it->next)
             images = it->kind == PAGE_IMAGE;
-    HPDF_Dict res = HPDF_Dict_New(mm), fonts = NULL, xobjects = NULL;
+    HPDF_Dict res = HPDF_Dict_New(mm);
     HPDF_STATUS r = res ? HPDF_Dict_Add(c->pdf->root_pages, "Resources", res) : HPDF_FAILD_TO_ALLOC_MEM;
     if (r == HPDF_OK && c->nslots) {
-        fonts = HPDF_Dict_New(mm);
-        r += HPDF_Dict_Add(res, "Font", fonts);
+        c->font_res = HPDF_Dict_New(mm);
+        r += HPDF_Dict_Add(res, "Font", c->font_res);
     }
     if (r == HPDF_OK && images) {
-        xobjects = HPDF_Dict_New(mm);
-        r += HPDF_Dict_Add(res, "XObject", xobjects);
-    }
-    for (int i = 0; i < c->doc->page_count && r == HPDF_OK; i++) {
-        HPDF_PageAttr pa = c->pages[i]->attr;
-        pdf_dict_remove(c->pages[i], "Resources");
-        pa->fonts = fonts;
-        pa->xobjects = xobjects;
+        c->xobject_res = HPDF_Dict_New(mm);
+        r += HPDF_Dict_Add(res, "XObject", c->xobject_res);
     }
     if (pdf_hpdf_failed(c, r))
         return pdf_check_or_fail(c, "cannot make the page tree", "cannot make the page tree");
@@ -376,14 +447,14 @@ static int share_media_box(struct pdf_ctx *c)
 {
     const struct doc *doc = c->doc;
     for (int i = 1; i < doc->page_count; i++)
-        if (doc->pages[i].width != doc->pages[0].width || doc->pages[i].height != doc->pages[0].height)
+        if (doc->pages[i].width != doc->pages[0].width || doc->pages[i].height != doc->pages[0].height) {
+            c->own_media_box = 1;
             return 0;
+        }
     HPDF_Box box = {0, 0, (HPDF_REAL)doc->pages[0].width, (HPDF_REAL)doc->pages[0].height};
     HPDF_Array a = HPDF_Box_Array_New(c->pdf->mmgr, box);
     if (!a || pdf_hpdf_failed(c, HPDF_Dict_Add(c->pdf->root_pages, "MediaBox", a)))
         return pdf_check_or_fail(c, "cannot make the page tree", "cannot make the page tree");
-    for (int i = 0; i < doc->page_count; i++)
-        pdf_dict_remove(c->pages[i], "MediaBox");
     return 0;
 }
 
@@ -442,19 +513,9 @@ static int build(struct pdf_ctx *c)
     c->pages = calloc((size_t)doc->page_count, sizeof *c->pages);
     if (!c->pages)
         return pdf_fail(c, "out of memory");
-    for (int i = 0; i < doc->page_count; i++) {
-        const struct page *pg = &doc->pages[i];
-        if (!(pg->width >= 3 && pg->width <= 14400 && pg->height >= 3 && pg->height <= 14400))
-            return pdf_fail(c, "page %d: size %gx%g pt is outside 3..14400", i + 1, pg->width, pg->height);
-        c->pages[i] = HPDF_AddPage(c->pdf);
-        if (!c->pages[i])
-            return pdf_check_or_fail(c, "cannot add a page", "cannot add a page");
-        HPDF_Page_SetWidth(c->pages[i], (HPDF_REAL)pg->width);
-        HPDF_Page_SetHeight(c->pages[i], (HPDF_REAL)pg->height);
-    }
-    if (pdf_check(c, "cannot add pages") < 0 || share_resources(c) < 0)
+    if (add_pages(c) < 0 || share_resources(c) < 0)
         return -1;
-    if (pdf_pages_draw(c, c->threads, while_drawing) < 0)
+    if (pdf_pages_draw(c, c->threads, while_drawing) < 0 || pdf_pages_write(c) < 0)
         return -1;
     if (c->bad_text) {
         char first[32] = "invalid UTF-8";
@@ -482,6 +543,8 @@ int pdf_write(const struct doc *doc, const struct fontset *fs, const char *path,
     arena_free(c.hpdf_arena); /* the whole of c.pdf */
     hpdf_arena = NULL;
     pdf_fonts_free(&c);
+    for (int i = 0; c.pages && i < doc->page_count; i++)
+        free(c.pages[i].annots.p);
     free(c.pages);
     free(c.images);
     free(c.links);

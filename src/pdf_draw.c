@@ -423,7 +423,6 @@ static int write_page(struct writer *w, int pi, const uint8_t *early)
  * drawn is F1, as libharu's operators would name it), its link recorded. */
 static int prepare_item(struct pdf_ctx *c, int pi, const struct page_item *it)
 {
-    HPDF_Page p = c->pages[pi];
     switch (it->kind) {
     case PAGE_TEXT: {
         if (!it->text || !*it->text)
@@ -431,14 +430,12 @@ static int prepare_item(struct pdf_ctx *c, int pi, const struct page_item *it)
         if (it->size <= 0 || it->size > HPDF_MAX_FONTSIZE)
             return pdf_fail(c, "page %d: invalid font size %g", pi + 1, it->size);
         struct font_slot *s = &c->slots[c->face_slot[it->face]];
-        if (!s->name && !(s->name = HPDF_Page_GetLocalFontName(p, s->font)))
-            return pdf_check_or_fail(c, "cannot name a font", "page %d: cannot name a font", pi + 1);
-        return 0;
+        return s->name || (s->name = pdf_resource_name(c, c->font_res, 'F', s->font)) ? 0 : -1;
     }
     case PAGE_IMAGE:
         if (!it->text)
             return pdf_fail(c, "page %d: image without a file name", pi + 1);
-        return pdf_image_add(c, p, it->text) ? 0 : -1;
+        return pdf_image_add(c, it->text) ? 0 : -1;
     case PAGE_LINK:
         if (it->text && !*it->text) {
             diag_add(c->d, DIAG_WARNING, c->path, 0, 0, "page %d: a link has an empty address; left out", pi + 1);
@@ -541,11 +538,24 @@ int pdf_pages_draw(struct pdf_ctx *c, int threads, int (*meanwhile)(struct pdf_c
         if (m->bad_text && !c->bad_text)
             c->first_bad = m->first_bad;
         c->bad_text += m->bad_text;
-        HPDF_Dict contents = ((HPDF_PageAttr)c->pages[pi]->attr)->contents;
-        if (!rc && (rc = pdf_stream_set(c, contents, m->out.p, m->out.len, PDF_TAKE)) == 0)
-            pdf_stream_deflated(contents, m->deflated);
-        else if (rc)
+        struct pdf_page *p = &c->pages[pi];
+        if (rc) {
             free(m->out.p);
+            continue;
+        }
+        size_t len = m->out.len;
+        if ((rc = pdf_stream_set(c, p->contents, m->out.p, len, PDF_TAKE)) == 0) {
+            /* As libharu wrote a page's stream: its length an object of its own. */
+            struct bytes b = {0};
+            bytes_puts(&b, "<<\012/Length ");
+            pdf_put_ref(&b, p->length);
+            bytes_puts(&b, m->deflated ? "\012/Filter /FlateDecode\012>>" : "\012>>");
+            pdf_raw_set_stream(c, p->contents, &b);
+            b.len = 0;
+            pdf_put_int(&b, (int32_t)len);
+            pdf_raw_set(c, p->length, &b);
+            free(b.p);
+        }
     }
     free(made);
     return rc;

@@ -100,7 +100,7 @@ const char *pdf_image_name(const struct pdf_ctx *c, const char *path)
     return NULL;
 }
 
-const char *pdf_image_add(struct pdf_ctx *c, HPDF_Page page, const char *path)
+const char *pdf_image_add(struct pdf_ctx *c, const char *path)
 {
     const char *known = pdf_image_name(c, path);
     if (known)
@@ -132,11 +132,9 @@ const char *pdf_image_add(struct pdf_ctx *c, HPDF_Page page, const char *path)
                  pdf_hpdf_error_text(c->err ? c->err : HPDF_INVALID_IMAGE), (unsigned)c->err);
         return NULL;
     }
-    const char *name = HPDF_Page_GetXObjectName(page, img);
-    if (!name) {
-        pdf_check_or_fail(c, "cannot use image", "cannot use image %s", path);
+    const char *name = pdf_resource_name(c, c->xobject_res, 'X', img);
+    if (!name)
         return NULL;
-    }
     if (c->nimages == c->cap_images) {
         int cap = c->cap_images ? c->cap_images * 2 : 8;
         struct pdf_image_slot *p = realloc(c->images, (size_t)cap * sizeof *p);

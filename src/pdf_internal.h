@@ -53,6 +53,13 @@ struct pdf_held {
     size_t len;
 };
 
+/* A page: its objects, written by pdf_pages_write (pdf_raw_new). */
+struct pdf_page {
+    void *obj, *contents, *length;
+    int deflated;        /* its content stream's data */
+    struct bytes annots; /* "12 0 R 13 0 R ", its link annotations */
+};
+
 struct pdf_ctx {
     HPDF_Doc pdf;
     struct arena *hpdf_arena; /* all of libharu's memory for pdf (pdf.c) */
@@ -68,7 +75,9 @@ struct pdf_ctx {
     int nslots;
     struct pdf_image_slot *images; /* pdf_image.c's */
     int nimages, cap_images;
-    HPDF_Page *pages;
+    struct pdf_page *pages;
+    HPDF_Dict font_res, xobject_res; /* the page tree's shared resources */
+    int own_media_box;       /* pages of different sizes: each has its own */
     HPDF_Encoder utf8;
     struct pdf_link *links;  /* pdf_nav.c's */
     int nlinks, cap_links;
@@ -132,6 +141,10 @@ char *pdf_clean_text(struct pdf_ctx *c, const char *s);
 /* libharu's UTF-8 encoder, made on first use; NULL on failure. */
 HPDF_Encoder pdf_utf8_encoder(struct pdf_ctx *c);
 
+/* The name of obj (a font, an image) in res, the shared resources: given
+ * as libharu's pages would ("F1", "X1", in order of first use). NULL on
+ * failure, reported. */
+const char *pdf_resource_name(struct pdf_ctx *c, HPDF_Dict res, char prefix, void *obj);
 /* Removes key from dict if it is there. */
 void pdf_dict_remove(HPDF_Dict dict, const char *key);
 /* A stream's data, kept here rather than copied into libharu's stream
@@ -141,9 +154,9 @@ void pdf_dict_remove(HPDF_Dict dict, const char *key);
  * PDF_BORROW: kept by the caller until then. Returns -1 (reported) when
  * out of memory, data freed if taken. */
 enum pdf_hold { PDF_COPY, PDF_TAKE, PDF_BORROW };
-int pdf_stream_set(struct pdf_ctx *c, HPDF_Dict dict, const void *data, size_t len, enum pdf_hold how);
-/* Whether dict's data is held (pdf_stream_set), and where. */
-int pdf_stream_get(const struct pdf_ctx *c, HPDF_Dict dict, const unsigned char **data, size_t *len);
+int pdf_stream_set(struct pdf_ctx *c, const void *obj, const void *data, size_t len, enum pdf_hold how);
+/* Whether obj's data is held (pdf_stream_set), and where. */
+int pdf_stream_get(const struct pdf_ctx *c, const void *obj, const unsigned char **data, size_t *len);
 void pdf_streams_free(struct pdf_ctx *c);
 /* Appends bytes [from, end) of a libharu memory stream to b. */
 void pdf_mem_stream_append(struct bytes *b, HPDF_Stream st, size_t from);
@@ -166,7 +179,7 @@ void pdf_fonts_free(struct pdf_ctx *c);
 /* Loads the image in a PNG or JPEG file (once per document) and names it
  * in the shared resources; returns its name, or NULL with an error
  * reported. */
-const char *pdf_image_add(struct pdf_ctx *c, HPDF_Page page, const char *path);
+const char *pdf_image_add(struct pdf_ctx *c, const char *path);
 /* The name of an image pdf_image_add has added (safe from any thread). */
 const char *pdf_image_name(const struct pdf_ctx *c, const char *path);
 
@@ -177,6 +190,8 @@ const char *pdf_image_name(const struct pdf_ctx *c, const char *path);
  * draw, the caller runs meanwhile(c), which must not change what drawing
  * reads: the pages' items, fonts and images. */
 int pdf_pages_draw(struct pdf_ctx *c, int threads, int (*meanwhile)(struct pdf_ctx *c));
+/* Writes every page's object, once drawn and linked. */
+int pdf_pages_write(struct pdf_ctx *c);
 
 /* ---- pdf_nav.c ---- */
 
@@ -192,8 +207,6 @@ int pdf_info_write(struct pdf_ctx *c);
 
 /* ---- pdf_save.c ---- */
 
-/* Marks a stream whose data is already deflated (or left as it is). */
-void pdf_stream_deflated(HPDF_Dict dict, int deflated);
 /* Deflates every stream not deflated yet: fonts, images; the pages' are
  * empty until drawn, and deflated as they are. */
 int pdf_streams_deflate(struct pdf_ctx *c);
@@ -209,6 +222,9 @@ int pdf_objects_write(struct pdf_ctx *c, struct pdfpack *p);
  * document is saved. NULL on failure (libharu's error is set). */
 void *pdf_raw_new(struct pdf_ctx *c);
 void pdf_raw_set(struct pdf_ctx *c, void *obj, const struct bytes *value);
+/* The same for a stream: value is its dictionary, "<< ... >>", and its
+ * data is held (pdf_stream_set). */
+void pdf_raw_set_stream(struct pdf_ctx *c, void *obj, const struct bytes *dict);
 /* Values as libharu writes them: an integer, a real (pdf_real), a
  * reference to an object of its own ("12 0 R"), a text string (cleaned
  * text: a literal if printable ASCII, else UTF-16BE hex). */

@@ -53,7 +53,7 @@ static void put_dest(struct bytes *b, struct pdf_ctx *c, int page, double top)
     if (top > h)
         top = h;
     bytes_put(b, "[ ", 2);
-    pdf_put_ref(b, c->pages[page]);
+    pdf_put_ref(b, c->pages[page].obj);
     bytes_put(b, " /XYZ 0 ", 8);
     pdf_put_int(b, (int32_t)ceil(top));
     bytes_put(b, " null ]", 7);
@@ -173,18 +173,14 @@ int pdf_links_write(struct pdf_ctx *c)
     int rc = 0;
     for (int i = 0; i < c->nlinks && rc == 0; i++) {
         const struct pdf_link *l = &c->links[i];
-        HPDF_Page p = c->pages[l->page];
         void *annot = pdf_raw_new(c);
-        HPDF_Array annots = HPDF_Dict_GetItem(p, "Annots", HPDF_OCLASS_ARRAY);
-        HPDF_STATUS r = HPDF_OK;
-        if (!annots) {
-            annots = HPDF_Array_New(c->pdf->mmgr);
-            r += HPDF_Dict_Add(p, "Annots", annots);
-        }
-        if (!annot || pdf_hpdf_failed(c, r + HPDF_Array_Add(annots, annot))) {
+        if (!annot) {
             rc = pdf_check_or_fail(c, "links", "cannot make a link");
             break;
         }
+        struct bytes *annots = &c->pages[l->page].annots;
+        pdf_put_ref(annots, annot);
+        bytes_put(annots, " ", 1);
         b.len = 0;
         bytes_puts(&b, "<<\012/Rect [ ");
         const double rect[] = {l->x0, l->y0, l->x1, l->y1};

@@ -243,6 +243,7 @@ struct pdf_raw {
     HPDF_Obj_Header header; /* HPDF_OCLASS_NULL, indirect */
     size_t off, len;
     int set;
+    int stream; /* value is the dictionary; the data is held (pdf_stream_set) */
 };
 
 void *pdf_raw_new(struct pdf_ctx *c)
@@ -265,6 +266,12 @@ void pdf_raw_set(struct pdf_ctx *c, void *obj, const struct bytes *value)
     c->raw.oom |= value->oom;
 }
 
+void pdf_raw_set_stream(struct pdf_ctx *c, void *obj, const struct bytes *dict)
+{
+    pdf_raw_set(c, obj, dict);
+    ((struct pdf_raw *)obj)->stream = 1;
+}
+
 int pdf_objects_write(struct pdf_ctx *c, struct pdfpack *p)
 {
     HPDF_Xref xref = c->pdf->xref;
@@ -283,9 +290,20 @@ int pdf_objects_write(struct pdf_ctx *c, struct pdfpack *p)
         }
         if ((h->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_NULL) { /* only pdf_raw_new makes indirect nulls */
             const struct pdf_raw *r = e->obj;
-            if (!r->set)
+            const unsigned char *data = NULL;
+            size_t len = 0;
+            if (!r->set || (r->stream && !pdf_stream_get(c, r, &data, &len)))
                 fail(&w, HPDF_INVALID_OBJECT);
-            pdfpack_add(p, i, c->raw.p + r->off, r->len, false);
+            if (!r->stream) {
+                pdfpack_add(p, i, c->raw.p + r->off, r->len, false);
+                continue;
+            }
+            w.b.len = 0; /* as put_dict writes a stream */
+            bytes_put(&w.b, c->raw.p + r->off, r->len);
+            bytes_put(&w.b, "\012stream\015\012", 9);
+            bytes_put(&w.b, data, len);
+            bytes_put(&w.b, "\012endstream", 10);
+            pdfpack_add(p, i, w.b.p, w.b.len, true);
             continue;
         }
         w.b.len = 0;

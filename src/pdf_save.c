@@ -22,12 +22,6 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
     return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
-void pdf_stream_deflated(HPDF_Dict dict, int deflated)
-{
-    dict->filter = HPDF_STREAM_FILTER_NONE;
-    dict->write_fn = deflated ? write_flate_filter : NULL;
-}
-
 /* One stream to deflate, on whichever thread gets it: data held here
  * (pdf_stream_set), or in libharu's stream (an image libharu loaded). */
 struct deflate_job {

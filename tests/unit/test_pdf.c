@@ -714,6 +714,38 @@ static void test_no_text(void **state)
     free(t);
 }
 
+/* Pages of different sizes each have their own MediaBox (none on the
+ * page tree), and a link on the second page is its only annotation. */
+static void test_page_sizes(void **state)
+{
+    struct fx *f = *state;
+    struct page pg[2] = {{.width = 200, .height = 100}, {.width = 300.5, .height = 400}};
+    for (int i = 0; i < 2; i++) {
+        struct page_item *it = page_item_new(f->a, PAGE_RECT);
+        it->x = 10, it->y = 10, it->w = 50, it->h = 20, it->fill = 0xFF0000;
+        page_append(&pg[i], it);
+    }
+    struct page_item *l = page_item_new(f->a, PAGE_LINK);
+    l->x = 10, l->y = 10, l->w = 50, l->h = 20, l->dest_page = 0;
+    page_append(&pg[1], l);
+    struct doc doc = {.pages = pg, .page_count = 2};
+    struct diag d = {0};
+    assert_int_equal(pdf_write(&doc, f->fs, f->path, 2, &d), 0);
+    char *t = run("pdfinfo -f 1 -l 2 '%s' | grep '^Page.*size:'; qpdf --check '%s' >/dev/null && echo valid",
+                  f->path, f->path);
+    assert_string_equal(t, "Page    1 size:  200 x 100 pts\nPage    2 size:  300.5 x 400 pts\nvalid\n");
+    free(t);
+    char *s = expanded(f);
+    int boxes = 0;
+    for (const char *p = s; (p = strstr(p, "/MediaBox")); p++)
+        boxes++;
+    assert_int_equal(boxes, 2); /* the pages', none on the page tree */
+    assert_non_null(strstr(s, "/MediaBox [\n    0\n    0\n    300.5\n    400\n  ]"));
+    assert_non_null(strstr(s, "/Annots ["));
+    free(s);
+    diag_free(&d);
+}
+
 /* Text that WinAnsiEncoding covers is drawn with simple TrueType fonts
  * (literal strings, one byte a character), still embedded, subset and with
  * a ToUnicode map, and comes back as drawn: ’ “ ” – • é, a no-break space,
@@ -1055,6 +1087,7 @@ int main(void)
         cmocka_unit_test(test_numbers_as_libharu),
         cmocka_unit_test(test_text_as_libharu),
         cmocka_unit_test(test_held_streams),
+        cmocka_unit_test_setup_teardown(test_page_sizes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text_extracts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fonts_embedded_with_tounicode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tounicode_uses_bfrange, setup, teardown),
