@@ -65,7 +65,7 @@ static void prepend_mark(struct arena *a, struct page *p, int level, const char 
         p->marks_tail = m;
 }
 
-int booklet_build(const struct booklet_topic *topics, int n, const struct booklet_info *info,
+int booklet_build(struct booklet_topic *topics, int n, const struct booklet_info *info,
                   const struct layout *l, const struct fontset *fs, const struct leaflet_options *o,
                   struct arena *a, struct diag *d, struct doc *out)
 {

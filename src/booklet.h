@@ -37,9 +37,10 @@ int booklet_set_topic(struct booklet_topic *t, const struct layout *l, const str
  * file name: the order of a booklet made from a folder. */
 void booklet_sort(struct booklet_topic *topics, int n);
 
-/* The booklet of topics set with booklet_set_topic, in that order.
- * Returns 0, or -1 with errors in d. */
-int booklet_build(const struct booklet_topic *topics, int n, const struct booklet_info *info,
+/* The booklet of topics set with booklet_set_topic, in that order: their
+ * flows' items move onto its pages (paginate_flow), so a must be, or own,
+ * the arenas they were set in. Returns 0, or -1 with errors in d. */
+int booklet_build(struct booklet_topic *topics, int n, const struct booklet_info *info,
                   const struct layout *l, const struct fontset *fs, const struct leaflet_options *o,
                   struct arena *a, struct diag *d, struct doc *out);
 

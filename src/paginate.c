@@ -57,28 +57,36 @@ static double frame_x(const struct pager *p)
     return p->l->margin_left + p->column * (p->frame_w + p->l->gutter);
 }
 
-/* Copies a slab's items onto the page at the cursor, in page coordinates. */
-static void place(struct pager *p, const struct flow_slab *s)
+/* Moves a slab's items onto the page at the cursor, in page coordinates:
+ * copying them cost a booklet as much memory again as its topics' text.
+ * A table's header row, placed again after each break, is copied. */
+static void place(struct pager *p, struct flow_slab *s)
 {
     double x0 = frame_x(p), top = p->l->paper_h - p->l->margin_top - p->cursor;
-    for (const struct page_item *it = s->items; it; it = it->next) {
-        struct page_item *c = page_item_new(p->a, it->kind);
-        *c = *it;
+    for (struct page_item *it = s->items, *next; it; it = next) {
+        next = it->next;
+        struct page_item *c = it;
+        if (s->repeated) {
+            c = page_item_new(p->a, it->kind);
+            *c = *it;
+        }
         c->x += x0;
-        switch (it->kind) {
+        switch (c->kind) {
         case PAGE_TEXT:
-            c->y = top - it->y;
+            c->y = top - c->y;
             break;
         case PAGE_LINE:
-            c->y = top - it->y;
-            c->h = -it->h;
+            c->y = top - c->y;
+            c->h = -c->h;
             break;
         default:
-            c->y = top - it->y - it->h;
+            c->y = top - c->y - c->h;
             break;
         }
         page_append(p->page, c);
     }
+    if (!s->repeated)
+        s->items = s->items_tail = NULL;
     if (s->mark_level > 0)
         page_add_mark(p->a, p->page, s->mark_level, s->mark_title, top);
     p->cursor += s->height;
@@ -97,15 +105,18 @@ static double chain_height(const struct flow_slab *s)
     return h;
 }
 
-int paginate_flow(struct doc *doc, const struct flow *f, const struct layout *l, struct arena *a)
+int paginate_flow(struct doc *doc, struct flow *f, const struct layout *l, struct arena *a)
 {
+    for (struct flow_slab *s = f->first; s; s = s->next)
+        if (s->repeat_header)
+            s->repeat_header->repeated = true;
     struct pager p = {.doc = doc, .l = l, .a = a};
     p.frame_h = l->paper_h - l->margin_top - l->margin_bottom;
     p.frame_w = layout_column_width(l);
     int first = doc->page_count;
     new_page(&p);
     const double slack = 0.01; /* rounding: a slab that fits to a hundredth of a point fits */
-    for (const struct flow_slab *s = f->first; s; s = s->next) {
+    for (struct flow_slab *s = f->first; s; s = s->next) {
         if (s->page_break) {
             if (!(p.fresh && p.column == 0))
                 new_page(&p);

@@ -15,8 +15,10 @@ struct fontset;
 struct layout;
 struct topic_meta;
 
-/* Appends the flow's pages to doc; returns the index of its first page. */
-int paginate_flow(struct doc *doc, const struct flow *f, const struct layout *l, struct arena *a);
+/* Appends the flow's pages to doc; returns the index of its first page.
+ * The slabs' items move onto the pages (those of a repeated table header
+ * are copied): the flow is left without items. */
+int paginate_flow(struct doc *doc, struct flow *f, const struct layout *l, struct arena *a);
 
 /* What a footer or header shows: fields for the templates, and numbering. */
 struct paginate_fields {

@@ -198,7 +198,7 @@ void ts_set_table(struct ts *ts, cmark_node *table)
         return;
     }
     ts_space(ts, ts->l->paragraph_space);
-    const struct flow_slab *header_slab = NULL;
+    struct flow_slab *header_slab = NULL;
     for (cmark_node *row = cmark_node_first_child(table); row; row = cmark_node_next(row)) {
         ts->line = source_line(ts->topic, row);
         bool header = is_header(row);

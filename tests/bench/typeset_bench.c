@@ -140,6 +140,7 @@ enum slab_kind { SK_OTHER, SK_LINE, SK_SKIP /* table row or code line: content, 
 
 struct slab_info {
     const struct flow_slab *s;
+    const struct page_item *items, *items_tail; /* s's, before they moved onto a page */
     enum slab_kind kind;
     const char *key;    /* last text (or image) item: finds the page */
     double right;       /* right edge of the text box */
@@ -151,6 +152,8 @@ struct slab_info {
 static void classify(struct slab_info *si, const struct flow *f, const struct layout *l)
 {
     const struct flow_slab *s = si->s;
+    si->items = s->items;
+    si->items_tail = s->items_tail;
     si->kind = SK_OTHER;
     si->key = NULL;
     si->frame = -1;
@@ -208,26 +211,34 @@ static void classify(struct slab_info *si, const struct flow *f, const struct la
 static bool show_lines;
 
 /* The text of a line, runs joined (for --lines). */
-static void print_line_text(const struct flow_slab *s)
+static void print_line_text(const struct slab_info *si)
 {
-    for (const struct page_item *it = s->items; it; it = it->next)
+    for (const struct page_item *it = si->items; it; it = it == si->items_tail ? NULL : it->next)
         if (it->kind == PAGE_TEXT && it->text)
             fputs(it->text, stdout);
     putchar('\n');
 }
 
-static void analyse(const struct flow *f, const struct doc *doc, int first_page, const struct layout *l,
-                    struct stats *st, bool verbose, const char *name, const char *mode)
+/* What each slab of f is, read before pagination moves its items onto
+ * pages; *n slabs. */
+static struct slab_info *classify_flow(const struct flow *f, const struct layout *l, int *n)
 {
-    int n = 0;
+    *n = 0;
     for (const struct flow_slab *s = f->first; s; s = s->next)
-        n++;
-    struct slab_info *si = calloc((size_t)(n ? n : 1), sizeof *si);
+        ++*n;
+    struct slab_info *si = calloc((size_t)(*n ? *n : 1), sizeof *si);
     int i = 0;
     for (const struct flow_slab *s = f->first; s; s = s->next, i++) {
         si[i].s = s;
         classify(&si[i], f, l);
     }
+    return si;
+}
+
+static void analyse(struct slab_info *si, int n, const struct doc *doc, int first_page, const struct layout *l,
+                    struct stats *st, bool verbose, const char *name, const char *mode)
+{
+    int i;
     int np = doc->page_count - first_page;
     struct page_index *ix = index_pages(doc, first_page, l);
     int page = 0;
@@ -276,7 +287,7 @@ static void analyse(const struct flow *f, const struct doc *doc, int first_page,
             if (show_lines) {
                 printf("%s %s p%d.%d frame %d %s unused %6.1f | ", mode, name, k, i - first, si[i].frame,
                        final ? "final" : "     ", si[i].right - si[i].end);
-                print_line_text(si[i].s);
+                print_line_text(&si[i]);
             }
             if (prev == first)
                 second = i;
@@ -445,8 +456,10 @@ int main(int argc, char **argv)
             if (no_keeps || m == CONTROL)
                 for (struct flow_slab *s = flow.first; s; s = s->next)
                     s->keep_with_next = false;
+            int n;
+            struct slab_info *si = classify_flow(&flow, &l, &n);
             int first = paginate_flow(&doc, &flow, &l, a);
-            analyse(&flow, &doc, first, &l, &st[m], verbose, t.name, mode_names[m]);
+            analyse(si, n, &doc, first, &l, &st[m], verbose, t.name, mode_names[m]);
         }
         /* Warnings (missing glyphs, raw HTML) are the build's business, not ours. */
         for (int k = 0; k < d.count; k++)

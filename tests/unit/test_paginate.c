@@ -90,8 +90,12 @@ static void fills_pages_in_order(void **state)
     const char *names[] = {"a", "b", "c", "d", "e", "f", "g"};
     for (int i = 0; i < 7; i++)
         slab(f, names[i], 100, false);
+    struct page_item *a = f->flow.first->items;
     paginate_flow(&f->doc, &f->flow, &f->l, f->a);
     assert_string_equal(layout_of(f), "a b c | d e f | g");
+    /* The items moved, not copied: the flow is left without them. */
+    assert_ptr_equal(f->doc.pages[0].items, a);
+    assert_null(f->flow.first->items);
     /* First slab's baseline: 50 pt below the top margin edge + 80. */
     assert_float_equal(f->doc.pages[0].items->y, 400 - 50 - 80, 0.001);
 }
@@ -149,6 +153,7 @@ static void table_header_repeats(void **state)
         slab(f, "r", 50, false)->repeat_header = h;
     paginate_flow(&f->doc, &f->flow, &f->l, f->a);
     assert_string_equal(layout_of(f), "H r r r r r | H r r r");
+    assert_non_null(h->items); /* copied each time it is placed */
 }
 
 static void two_columns(void **state)
