@@ -206,7 +206,8 @@ void ts_para_init(struct para *p, struct ts *ts, double width);
 void ts_para_free(struct para *p);
 /* Frees what ts keeps between paragraphs: call when done with ts. */
 void ts_done(struct ts *ts);
-/* Adds text in a style, choosing a face per character, splitting words at spaces. */
+/* Adds text in a style, choosing a face per character, splitting words at
+ * spaces. The text must stay as it is until ts_para_set. */
 void ts_para_text(struct para *p, const struct istyle *st, const char *text, size_t len);
 /* A breakable space (the character at `at`) in a style. */
 void ts_para_space(struct para *p, const struct istyle *st, const char *at);

@@ -276,12 +276,12 @@ void ts_para_hard_break(struct para *p)
 }
 
 /* Adds text in a style, choosing a face per character (fallbacks for what
- * the style's face lacks), splitting words at spaces. */
+ * the style's face lacks), splitting words at spaces. The fragments point
+ * into text, not into a copy of it: the lines' runs copy what they keep. */
 void ts_para_text(struct para *p, const struct istyle *st, const char *text, size_t len)
 {
     struct ts *ts = p->ts;
-    const char *s = arena_strndup(ts->a, text, len);
-    const char *e = s + len, *q = s;
+    const char *e = text + len, *q = text;
     int base = ts_face_of(st);
     while (q < e) {
         if (*q == ' ' || *q == '\t' || *q == '\n') {
