@@ -17,19 +17,23 @@ enum page_item_kind {
 
 #define PAGE_NO_COLOR 0xFFFFFFFFu /* rgb as 0xRRGGBB; this means "none" */
 
+/* Laid out to take 80 bytes (no padding; one union): a booklet has an item
+ * or more a line, and all of them stay in memory until it is written. */
 struct page_item {
-    enum page_item_kind kind;
+    struct page_item *next;
+    const char *text;     /* TEXT: UTF-8; IMAGE: file path; LINK: URI or NULL */
     double x, y;          /* TEXT: baseline start; others: bottom-left (top-left in a slab) */
     double w, h;          /* TEXT: advance width, h unused; LINE: to (x+w, y+h) */
+    union {               /* no kind has more than one of these */
+        double size;      /* TEXT: font size in pt */
+        double line_width; /* RECT/LINE */
+        double dest_y;    /* LINK: target y on that page */
+    };
+    enum page_item_kind kind;
     uint32_t fill;        /* TEXT: text colour; RECT: fill or PAGE_NO_COLOR */
     uint32_t stroke;      /* RECT/LINE: stroke colour or PAGE_NO_COLOR */
-    double line_width;    /* RECT/LINE */
     int face;             /* TEXT: fontset face index */
-    double size;          /* TEXT: font size in pt */
-    const char *text;     /* TEXT: UTF-8; IMAGE: file path; LINK: URI or NULL */
     int dest_page;        /* LINK with text==NULL: 0-based target page */
-    double dest_y;        /* LINK: target y on that page */
-    struct page_item *next;
 };
 
 /* A bookmark: a heading's title and where it is. */

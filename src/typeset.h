@@ -14,21 +14,22 @@ struct fontset;
 struct page_item;
 struct topic;
 
+/* Fields ordered to take 64 bytes, no padding: there is one a line. */
 struct flow_slab {
     double height;
+    /* Items in slab coordinates: x from the frame's left edge, y down from
+     * the slab's top (TEXT: baseline; RECT, IMAGE, LINK: top edge). */
+    struct page_item *items, *items_tail;
+    const char *mark_title;
+    struct flow_slab *repeat_header; /* table rows: header row to repeat after a break */
+    struct flow_slab *next;
+    int para_line, para_lines; /* text lines: line (from 1) of its paragraph and how many; else 0 */
+    short mark_level;       /* > 0: a heading, for the outline */
     bool is_space;          /* vertical space: dropped at the top of a frame */
     bool page_break;        /* start a new page before this slab */
     bool keep_with_next;    /* no page or column break after this slab */
     bool repeated;          /* some slab's repeat_header (set by paginate_flow) */
-    /* Items in slab coordinates: x from the frame's left edge, y down from
-     * the slab's top (TEXT: baseline; RECT, IMAGE, LINK: top edge). */
-    struct page_item *items, *items_tail;
-    int mark_level;         /* > 0: a heading, for the outline */
-    const char *mark_title;
-    struct flow_slab *repeat_header; /* table rows: header row to repeat after a break */
-    int para_line, para_lines; /* text lines: line (from 1) of its paragraph and how many; else 0 */
     bool forced_end;        /* the line ends at a hard line break */
-    struct flow_slab *next;
 };
 
 struct flow {
