@@ -385,7 +385,7 @@ static int add_pages(struct pdf_ctx *c)
     return 0;
 }
 
-int pdf_pages_write(struct pdf_ctx *c)
+void pdf_pages_write(struct pdf_ctx *c)
 {
     struct bytes b = {0};
     for (int i = 0; i < c->doc->page_count; i++) {
@@ -415,7 +415,6 @@ int pdf_pages_write(struct pdf_ctx *c)
         pdf_raw_set(c, p->obj, &b);
     }
     free(b.p);
-    return 0;
 }
 
 /* One Resources dictionary on the page tree, inherited by every page (ISO
@@ -515,8 +514,9 @@ static int build(struct pdf_ctx *c)
         return pdf_fail(c, "out of memory");
     if (add_pages(c) < 0 || share_resources(c) < 0)
         return -1;
-    if (pdf_pages_draw(c, c->threads, while_drawing) < 0 || pdf_pages_write(c) < 0)
+    if (pdf_pages_draw(c, c->threads, while_drawing) < 0)
         return -1;
+    pdf_pages_write(c);
     if (c->bad_text) {
         char first[32] = "invalid UTF-8";
         if (c->first_bad != UINT32_MAX)

@@ -9,6 +9,7 @@
  *   pdf_image.c  PNG and JPEG images
  *   pdf_draw.c   a page's content stream
  *   pdf_nav.c    links, outline, page labels, document information
+ *   pdf_objects.c  the objects written out; those made here, not by libharu
  *   pdf_save.c   streams deflated, the file packed and written
  */
 #ifndef HANDOUT_PDF_INTERNAL_H
@@ -191,7 +192,7 @@ const char *pdf_image_name(const struct pdf_ctx *c, const char *path);
  * reads: the pages' items, fonts and images. */
 int pdf_pages_draw(struct pdf_ctx *c, int threads, int (*meanwhile)(struct pdf_ctx *c));
 /* Writes every page's object, once drawn and linked. */
-int pdf_pages_write(struct pdf_ctx *c);
+void pdf_pages_write(struct pdf_ctx *c);
 
 /* ---- pdf_nav.c ---- */
 
