@@ -212,6 +212,14 @@ char *pdf_clean_text_into(const char *s, char **buf, size_t *cap, int *bad, uint
     return *buf;
 }
 
+int pdf_plain_ascii(const char *s)
+{
+    for (; *s; s++)
+        if (*s < 0x20 || *s > 0x7E)
+            return 0;
+    return 1;
+}
+
 char *pdf_clean_text(struct pdf_ctx *c, const char *s)
 {
     return pdf_clean_text_into(s, &c->scratch, &c->scratch_cap, &c->bad_text, &c->first_bad);

@@ -139,6 +139,9 @@ static inline int pdf_drawable(uint32_t cp)
 char *pdf_clean_text_into(const char *s, char **buf, size_t *cap, int *bad, uint32_t *first_bad);
 /* The same, in c->scratch, counted in c. */
 char *pdf_clean_text(struct pdf_ctx *c, const char *s);
+/* Whether s is printable ASCII, the same in PDFDocEncoding: a text string
+ * written as a short literal instead of UTF-16 hex. */
+int pdf_plain_ascii(const char *s);
 /* libharu's UTF-8 encoder, made on first use; NULL on failure. */
 HPDF_Encoder pdf_utf8_encoder(struct pdf_ctx *c);
 

@@ -223,20 +223,10 @@ int pdf_links_write(struct pdf_ctx *c)
 
 /* ---- outline, page labels, document information ------------------------ */
 
-/* Printable ASCII is the same in PDFDocEncoding: such strings can be
- * written as short literals instead of UTF-16 hex. */
-static int plain_ascii(const char *s)
-{
-    for (; *s; s++)
-        if (*s < 0x20 || *s > 0x7E)
-            return 0;
-    return 1;
-}
-
 /* The encoder for a text string outside the page: none for ASCII. */
 static HPDF_Encoder encoder_for(struct pdf_ctx *c, const char *t)
 {
-    return plain_ascii(t) ? NULL : pdf_utf8_encoder(c);
+    return pdf_plain_ascii(t) ? NULL : pdf_utf8_encoder(c);
 }
 
 /* An outline item (0: the root), linked as libharu links them. */

@@ -88,10 +88,7 @@ void pdf_put_ref(struct bytes *b, const void *obj)
 void pdf_put_text(struct bytes *b, const char *t)
 {
     const unsigned char *s = (const unsigned char *)t;
-    int ascii = 1;
-    for (const unsigned char *p = s; *p && ascii; p++)
-        ascii = *p >= 0x20 && *p <= 0x7E;
-    if (ascii) {
+    if (pdf_plain_ascii(t)) {
         bytes_put(b, "(", 1);
         for (; *s; s++) {
             if (HPDF_NEEDS_ESCAPE(*s)) {
@@ -146,6 +143,27 @@ static void put_array(struct writer *w, HPDF_Array a)
     bytes_put(&w->b, "]", 1);
 }
 
+/* A stream's data after its dictionary, framed as libharu frames it: the
+ * data held for obj (pdf_stream_set), else what st holds. Returns the
+ * data's length, or -1 when there is none (st NULL and nothing held). */
+static long put_stream(struct bytes *b, const struct pdf_ctx *c, const void *obj, HPDF_Stream st)
+{
+    const unsigned char *held;
+    size_t len = 0;
+    int is_held = pdf_stream_get(c, obj, &held, &len);
+    if (!is_held && !st)
+        return -1;
+    bytes_put(b, "\012stream\015\012", 9);
+    size_t from = b->len;
+    if (is_held)
+        bytes_put(b, held, len);
+    else
+        pdf_mem_stream_append(b, st, 0);
+    len = b->len - from;
+    bytes_put(b, "\012endstream", 10);
+    return (long)len;
+}
+
 /* HPDF_Dict_Write, for a dictionary whose stream, if any, is data in
  * memory with no filter of libharu's. */
 static void put_dict(struct writer *w, HPDF_Dict d)
@@ -181,16 +199,9 @@ static void put_dict(struct writer *w, HPDF_Dict d)
         HPDF_Number length = HPDF_Dict_GetItem(d, "Length", HPDF_OCLASS_NUMBER);
         if (!length || !(length->header.obj_id & HPDF_OTYPE_INDIRECT))
             fail(w, HPDF_DICT_STREAM_LENGTH_NOT_FOUND);
-        bytes_put(&w->b, "\012stream\015\012", 9);
-        size_t from = w->b.len, len;
-        const unsigned char *held;
-        if (pdf_stream_get(w->c, d, &held, &len))
-            bytes_put(&w->b, held, len);
-        else
-            pdf_mem_stream_append(&w->b, d->stream, 0);
+        long len = put_stream(&w->b, w->c, d, d->stream);
         if (length)
-            HPDF_Number_SetValue(length, (HPDF_INT32)(w->b.len - from));
-        bytes_put(&w->b, "\012endstream", 10);
+            HPDF_Number_SetValue(length, (HPDF_INT32)len);
     }
     if (d->after_write_fn && (r = d->after_write_fn(d)) != HPDF_OK)
         fail(w, r);
@@ -290,19 +301,16 @@ int pdf_objects_write(struct pdf_ctx *c, struct pdfpack *p)
         }
         if ((h->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_NULL) { /* only pdf_raw_new makes indirect nulls */
             const struct pdf_raw *r = e->obj;
-            const unsigned char *data = NULL;
-            size_t len = 0;
-            if (!r->set || (r->stream && !pdf_stream_get(c, r, &data, &len)))
+            if (!r->set)
                 fail(&w, HPDF_INVALID_OBJECT);
             if (!r->stream) {
                 pdfpack_add(p, i, c->raw.p + r->off, r->len, false);
                 continue;
             }
-            w.b.len = 0; /* as put_dict writes a stream */
+            w.b.len = 0;
             bytes_put(&w.b, c->raw.p + r->off, r->len);
-            bytes_put(&w.b, "\012stream\015\012", 9);
-            bytes_put(&w.b, data, len);
-            bytes_put(&w.b, "\012endstream", 10);
+            if (put_stream(&w.b, c, r, NULL) < 0)
+                fail(&w, HPDF_INVALID_OBJECT);
             pdfpack_add(p, i, w.b.p, w.b.len, true);
             continue;
         }
