@@ -32,12 +32,13 @@ if ! command -v "$CLANG" >/dev/null; then
 fi
 # Libraries as the Makefile links them (so a new dependency needs no edit here).
 mkvar() { make -s --no-print-directory --eval='fuzz-print-%: ; @echo $($*)' "fuzz-print-$1" 2>/dev/null; }
-PKGS=$(mkvar PKGS); PKGS=${PKGS:-libcmark-gfm yaml-0.1 harfbuzz harfbuzz-subset}
+make -s third-party || exit 2 # HarfBuzz and libharu (third_party/libs.mk)
+DEP_CFLAGS=$(mkvar DEP_CFLAGS)
 LIBS=$(mkvar LDLIBS)
-[ -n "$LIBS" ] || LIBS="$(pkg-config --libs $PKGS) -lcmark-gfm-extensions -lhpdf -lpng -ldeflate -lz -lm -lpthread"
+[ -n "$LIBS" ] && [ -n "$DEP_CFLAGS" ] || { echo "fuzz: cannot read the libraries from the Makefile" >&2; exit 2; }
 CFLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
  -std=c11 -D_XOPEN_SOURCE=700 -Wall -Wextra -Werror=incompatible-pointer-types \
- -Werror=implicit-function-declaration -Werror=int-conversion -Isrc $(pkg-config --cflags $PKGS) -DFUZZ_DATA_DIR=\"$repo\""
+ -Werror=implicit-function-declaration -Werror=int-conversion -Isrc $DEP_CFLAGS -DFUZZ_DATA_DIR=\"$repo\""
 mkdir -p "$B/artifacts"
 # libharu leaks on some of its own error paths (objects made in a before-write
 # callback during HPDF_SaveToStream); see lsan.supp. Those frames have no frame
