@@ -35,12 +35,15 @@ HB_CXXFLAGS := -O2 -fno-exceptions -fno-rtti -fno-threadsafe-statics -fvisibilit
 
 third-party: $(TP_LIBS)
 
-$(TP_DL)/$(HB_TAR) $(TP_DL)/$(HPDF_TAR):
-	@mkdir -p $(@D)
-	/usr/lib/apt/apt-helper download-file \
-	  $(DEBIAN_POOL)/$(if $(findstring harfbuzz,$(@F)),h/harfbuzz,libh/libharu)/$(@F) \
-	  $(CURDIR)/$@.part SHA256:$(if $(findstring harfbuzz,$(@F)),$(HB_SHA),$(HPDF_SHA))
-	mv $@.part $@
+# $(call fetch,POOL-FOLDER,SHA256): the target, from Debian's archive.
+fetch = @mkdir -p $(@D) && /usr/lib/apt/apt-helper download-file $(DEBIAN_POOL)/$(1)/$(@F) \
+          $(CURDIR)/$@.part SHA256:$(2) && mv $@.part $@
+
+$(TP_DL)/$(HB_TAR):
+	$(call fetch,h/harfbuzz,$(HB_SHA))
+
+$(TP_DL)/$(HPDF_TAR):
+	$(call fetch,libh/libharu,$(HPDF_SHA))
 
 $(HB_DIR)/src/hb.h: $(TP_DL)/$(HB_TAR)
 	@mkdir -p $(TP_BUILD)
