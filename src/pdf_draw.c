@@ -485,8 +485,9 @@ struct job {
 };
 
 /* Writes and deflates one page (run on any thread: reads c only). */
-static void make_page(void *ctx, int pi)
+static void make_page(void *ctx, int pi, int worker)
 {
+    (void)worker;
     struct job *j = ctx;
     struct made *m = &j->made[pi];
     struct writer w = {.c = j->c};

@@ -32,8 +32,9 @@ struct deflate_job {
     size_t zn;
 };
 
-static void deflate_job(void *ctx, int i)
+static void deflate_job(void *ctx, int i, int worker)
 {
+    (void)worker;
     struct deflate_job *j = (struct deflate_job *)ctx + i;
     struct bytes in = {0};
     if (!j->data) {

@@ -131,8 +131,9 @@ struct made_stream {
     size_t zn;
 };
 
-static void deflate_one(void *ctx, int i)
+static void deflate_one(void *ctx, int i, int worker)
 {
+    (void)worker;
     struct made_stream *m = (struct made_stream *)ctx + i;
     m->z = malloc(flate_bound(m->data.len));
     m->zn = m->z ? flate_compress(m->data.p, m->data.len, m->z, FLATE_FAST) : 0;
@@ -211,7 +212,7 @@ static void put_xref_stream(struct bytes *out, const struct entry *entries, uint
         out->oom = 1;
     } else {
         memcpy(m.dict, dict, (size_t)n + 1);
-        deflate_one(&m, 0);
+        deflate_one(&m, 0, 0);
         put_stream(out, self, &m);
     }
     free(m.z);

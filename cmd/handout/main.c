@@ -351,8 +351,9 @@ static void report(struct batch *b, struct job *j, int i)
 
 /* Builds topic i, then reports every finished topic not yet reported, in
  * input order: the messages are the same whatever -j. */
-static void build_and_report(void *ctx, int i)
+static void build_and_report(void *ctx, int i, int worker)
 {
+    (void)worker;
     struct batch *b = ctx;
     if (interrupted)
         b->jobs[i].pages = -2;
@@ -405,44 +406,53 @@ static int cmd_build(const struct options *o)
 
 /* ---- booklet ---------------------------------------------------------- */
 
-/* Loading a booklet's topics: each is parsed and set on one thread, in an
- * arena of its own, while other threads do the same with others. */
+/* Loading a booklet's topics: each is parsed and set on one thread, in
+ * that thread's arena, while other threads do the same with others. One
+ * arena a thread, not a topic: each arena leaves part of its last block
+ * unused, and on huge pages (heap.h) unused is not free. */
 struct loading {
     const struct inputs *in;
     const char *out;
     const struct setup *s;
     const struct leaflet_options *o;
     struct booklet_topic *topics;
-    struct arena **arenas;
+    struct arena **arenas; /* one a worker */
     struct diag *diags;
     bool *ok;
 };
 
-static void load_one(void *ctx, int i)
+static void load_one(void *ctx, int i, int worker)
 {
     struct loading *l = ctx;
     const char *path = l->in->paths[i];
     struct booklet_topic *t = &l->topics[i];
-    l->arenas[i] = arena_new();
+    struct arena *a = l->arenas[worker];
     if (same_file(path, l->out))
         diag_add(&l->diags[i], DIAG_ERROR, path, 0, 0, "output %s would overwrite the input", l->out);
-    else if (source_load(&t->topic, path, l->arenas[i], &l->diags[i]) == 0)
-        l->ok[i] = booklet_set_topic(t, &l->s->layout, l->s->fonts, l->o, l->arenas[i], &l->diags[i]) == 0;
+    else if (source_load(&t->topic, path, a, &l->diags[i]) == 0)
+        l->ok[i] = booklet_set_topic(t, &l->s->layout, l->s->fonts, l->o, a, &l->diags[i]) == 0;
     source_free(&t->topic); /* set: its memory serves the next topic */
 }
 
-/* Loads and sets every input on `jobs` threads (each topic into an arena
- * of its own, adopted by a); returns how many succeeded, first in topics,
- * in input order, with the diagnostics in input order. */
+/* Loads and sets every input on `jobs` threads (into arenas adopted by a);
+ * returns how many succeeded, first in topics, in input order, with the
+ * diagnostics in input order. */
 static int load_topics(const struct inputs *in, const char *out, const struct setup *s,
                        const struct leaflet_options *o, int jobs, struct booklet_topic *topics, struct arena *a,
                        struct diag *d)
 {
-    int n = in->count, loaded = 0;
+    int n = in->count, loaded = 0, workers = parallel_workers(n, jobs);
     struct loading l = {in, out, s, o, calloc((size_t)n + 1, sizeof *l.topics),
-                        calloc((size_t)n + 1, sizeof *l.arenas), calloc((size_t)n + 1, sizeof *l.diags),
+                        calloc((size_t)workers, sizeof *l.arenas), calloc((size_t)n + 1, sizeof *l.diags),
                         calloc((size_t)n + 1, sizeof *l.ok)};
-    if (!l.topics || !l.arenas || !l.diags || !l.ok) {
+    bool ready = l.topics && l.arenas && l.diags && l.ok;
+    for (int w = 0; ready && w < workers; w++) {
+        if ((l.arenas[w] = arena_new()))
+            arena_adopt(a, l.arenas[w]);
+        else
+            ready = false;
+    }
+    if (!ready) {
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "out of memory");
         n = 0;
     }
@@ -453,8 +463,6 @@ static int load_topics(const struct inputs *in, const char *out, const struct se
             topics[loaded++] = l.topics[i];
         else
             source_free(&l.topics[i].topic);
-        if (l.arenas[i])
-            arena_adopt(a, l.arenas[i]);
     }
     free(l.topics);
     free(l.arenas);
