@@ -14,6 +14,7 @@
 #include "booklet.h"
 #include "diag.h"
 #include "fontset.h"
+#include "heap.h"
 #include "layout.h"
 #include "layout_file.h"
 #include "leaflet.h"
@@ -660,6 +661,7 @@ int main(int argc, char **argv)
         return argc == 2 ? cmd_layouts() : usage_error("%s takes no arguments", "layouts");
     if (strcmp(cmd, "build") != 0 && strcmp(cmd, "booklet") != 0)
         return usage_error("unknown command '%s' (try 'build', 'booklet' or 'layouts')", cmd);
+    heap_use_huge_pages(strcmp(cmd, "booklet") == 0);
     struct options o = {.command = cmd, .leaflet = {.line_breaking = LINEBREAK_OPTIMAL}};
     int status = parse_options(argc - 2, argv + 2, &o);
     if (status == 0) {
