@@ -59,8 +59,8 @@ static void *thread_block(void *arg)
 
 /* Blocks above glibc's usual 128 KB mmap threshold, from the main thread
  * and from another, lie on the marked heap. A block's last byte is looked
- * at: up to a few hundred KB below the first 2 MB boundary (what the heap
- * held before) stay on 4 KB pages. */
+ * at: the first blocks may start in the few KB below the first 2 MB
+ * boundary, on 4 KB pages. */
 static void test_heap(void **state)
 {
     (void)state;
