@@ -500,6 +500,23 @@ static void test_replaces_existing_file(void **state)
     assert_int_equal(count_entries(f->dir), 1);
 }
 
+/* A folder where the PDF should go is an error and stays as it was: the
+ * names are exchanged only with a file. */
+static void test_folder_in_the_way(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(mkdir(f->path, 0777), 0);
+    struct diag d = {0};
+    assert_int_equal(pdf_write(&f->doc, f->fs, f->path, 1, &d), -1);
+    assert_true(has_message(&d, DIAG_ERROR, "cannot replace the file"));
+    diag_free(&d);
+    struct stat st;
+    assert_int_equal(stat(f->path, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(count_entries(f->dir), 1);
+    rmdir(f->path);
+}
+
 static void write_png(const char *path, int w, int h, uint32_t format)
 {
     png_image img;
@@ -1096,6 +1113,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_outline_labels_links, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unwritable_folder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_write_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_folder_in_the_way, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replaces_existing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_images, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
