@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,56 @@ static void fontset_metrics_and_coverage(void **state)
     const char *bad[] = {"fonts/no-such.ttf"};
     assert_null(fontset_load(bad, 1, &d));
     assert_int_equal(d.errors, 1);
+    diag_free(&d);
+}
+
+/* A face is measured when first used, by whichever thread comes first:
+ * threads that all start on unmeasured faces at once get the widths one
+ * thread gets alone. A file that is not a font is still refused at load. */
+enum { RACERS = 4, RACE_FACES = 4 };
+struct race {
+    const struct fontset *fs;
+    double width[RACE_FACES];
+};
+static const char race_text[] = "Refractory neuroendocrine tumours, caf\xC3\xA9 \xE2\x9C\x93 0161 555 0199";
+
+static void *race_widths(void *arg)
+{
+    struct race *r = arg;
+    for (int face = 0; face < RACE_FACES; face++)
+        r->width[face] = fontset_width(r->fs, face, race_text, (int)strlen(race_text)) + fontset_ascent(r->fs, face);
+    return NULL;
+}
+
+static void fontset_measured_on_first_use(void **state)
+{
+    (void)state;
+    struct diag d = {0};
+    const char *paths[RACE_FACES] = {"fonts/AtkinsonHyperlegible-Regular.ttf", "fonts/AtkinsonHyperlegible-Bold.ttf",
+                                     "fonts/DejaVuSans.ttf", "fonts/DejaVuSansMono.ttf"};
+    struct fontset *alone = fontset_load(paths, RACE_FACES, &d), *shared = fontset_load(paths, RACE_FACES, &d);
+    assert_non_null(alone);
+    assert_non_null(shared);
+    struct race ref = {alone, {0}}, r[RACERS];
+    race_widths(&ref);
+    pthread_t t[RACERS];
+    for (int i = 0; i < RACERS; i++) {
+        r[i].fs = shared;
+        assert_int_equal(pthread_create(&t[i], NULL, race_widths, &r[i]), 0);
+    }
+    for (int i = 0; i < RACERS; i++) {
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+        for (int face = 0; face < RACE_FACES; face++)
+            assert_true(r[i].width[face] == ref.width[face]);
+    }
+    assert_true(ref.width[0] != ref.width[1] && ref.width[2] != ref.width[3]);
+    fontset_free(alone);
+    fontset_free(shared);
+    const char *garbage[] = {write_file("garbage.ttf", "not a font at all", 17)};
+    assert_null(fontset_load(garbage, 1, &d));
+    assert_int_equal(d.errors, 1);
+    assert_string_equal(d.entries[0].message, "not a TrueType font");
+    unlink(garbage[0]);
     diag_free(&d);
 }
 
@@ -243,7 +294,8 @@ static void arena_reset_reuses_blocks(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(fontset_metrics_and_coverage), cmocka_unit_test(image_probe_kinds),
+        cmocka_unit_test(fontset_metrics_and_coverage), cmocka_unit_test(fontset_measured_on_first_use),
+        cmocka_unit_test(image_probe_kinds),
         cmocka_unit_test(manifest_reads_and_reports),   cmocka_unit_test(hyphenate_points),
         cmocka_unit_test(pages_dump_is_stable),         cmocka_unit_test(arena_and_diag),
         cmocka_unit_test(arena_realloc_in_place),
