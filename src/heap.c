@@ -54,8 +54,7 @@ bool heap_use_huge_pages(bool threads_share)
         return false;
     held[1] = malloc(n);
     uintptr_t end = round_down((uintptr_t)sbrk(0), HUGE_PAGE);
-    bool marked = held[1] && end > boundary && madvise((void *)boundary, end - boundary, MADV_HUGEPAGE) == 0;
-    return marked;
+    return held[1] && end > boundary && madvise((void *)boundary, end - boundary, MADV_HUGEPAGE) == 0;
 }
 #else
 bool heap_use_huge_pages(bool threads_share)

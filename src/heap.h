@@ -10,8 +10,8 @@
  * it too, waiting on its one lock: worth it while memory only grows (a
  * booklet), not when each thread reuses its own (a batch of leaflets: 16 %
  * slower that way on two cores). Returns whether the reserve was marked;
- * false (malloc is not glibc's, or the kernel refuses) leaves malloc
- * working as it did. */
+ * on false (malloc is not glibc's, or the kernel refuses) malloc works on
+ * as before, on 4 KB pages. */
 bool heap_use_huge_pages(bool threads_share);
 
 enum { HEAP_RESERVE = 64 << 20 };
