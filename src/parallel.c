@@ -24,19 +24,20 @@ void parallel_start(struct parallel *p, int n, int threads, parallel_fn *fn, voi
 {
     *p = (struct parallel){.n = n, .fn = fn, .ctx = ctx};
     pthread_mutex_init(&p->lock, NULL);
-    for (int i = 0; i < parallel_workers(n, threads) - 1; i++) {
+    int extra = parallel_workers(n, threads) - 1;
+    for (int i = 0; i < extra; i++) {
         struct parallel_thread *t = &p->threads[p->started];
-        *t = (struct parallel_thread){p, p->started + 1};
-        p->started += pthread_create(&p->tids[p->started], NULL, work, t) == 0;
+        *t = (struct parallel_thread){.p = p, .worker = p->started + 1};
+        p->started += pthread_create(&t->tid, NULL, work, t) == 0;
     }
 }
 
 void parallel_join(struct parallel *p)
 {
-    struct parallel_thread caller = {p, 0};
+    struct parallel_thread caller = {.p = p, .worker = 0};
     work(&caller); /* with no thread to be had, the caller does it all */
     for (int i = 0; i < p->started; i++)
-        pthread_join(p->tids[i], NULL);
+        pthread_join(p->threads[i].tid, NULL);
     pthread_mutex_destroy(&p->lock);
 }
 

@@ -20,13 +20,13 @@ struct parallel;
 struct parallel_thread {
     struct parallel *p;
     int worker;
+    pthread_t tid;
 };
 struct parallel {
     int n, next;
     parallel_fn *fn;
     void *ctx;
     pthread_mutex_t lock;
-    pthread_t tids[PARALLEL_MAX_THREADS];
     struct parallel_thread threads[PARALLEL_MAX_THREADS];
     int started;
 };
