@@ -155,7 +155,7 @@ static int lb_greedy(struct lb_ctx *x, int *breaks)
     const struct lb_cand *c = x->c;
     int lines = 0, b = 0, last = x->nc - 1, hyphenated = 0;
     while (b != last) {
-        int fit = -1, plain_fit = -1, short_fit = -1, take = -1, k;
+        int fit = -1, plain_fit = -1, resort_fit = -1, short_fit = -1, take = -1, k;
         for (k = b + 1; k <= last; k++) {
             double base = c[k].end - c[b].start;
             if (base > x->width + x->eps)
@@ -164,14 +164,20 @@ static int lb_greedy(struct lb_ctx *x, int *breaks)
             if (!e.forced && !lb_has_box(x, b, k))
                 continue;
             if (base + e.pw <= x->width + x->eps) {
-                fit = k;
-                if (!e.flagged)
-                    plain_fit = k;
+                if (e.pen >= LINEBREAK_LAST_RESORT) {
+                    resort_fit = k;
+                } else {
+                    fit = k;
+                    if (!e.flagged)
+                        plain_fit = k;
+                }
             } else if (short_fit < 0)
                 short_fit = k; /* fits but for its hyphen */
             if (e.forced)
                 break;
         }
+        if (fit < 0)
+            fit = resort_fit;
         if (fit >= 0)
             take = hyphenated >= 2 && lb_end_of(x, fit).flagged && plain_fit >= 0 ? plain_fit : fit;
         else if (short_fit >= 0)

@@ -6,6 +6,10 @@
 #include <stdbool.h>
 
 #define LINEBREAK_INF 10000 /* penalty >= this: never break; <= -this: must */
+/* Penalty of a last-resort break (inside a word too long for the line).
+ * Greedy takes one only when no cheaper break fits on the line; to total
+ * fit it costs as much as a line 77 % empty. */
+#define LINEBREAK_LAST_RESORT 6000
 
 enum lb_kind { LB_BOX, LB_GLUE, LB_PENALTY };
 

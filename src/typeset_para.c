@@ -229,7 +229,7 @@ static void para_end_word(struct para *p)
                 int next = cut < p->frags[i].len ? split_frag(p, i, cut) : i + 1;
                 para_item(p, LB_BOX, box, 0, box_start);
                 /* Mid-word breaks cost as much as a nearly empty line: a last resort. */
-                para_item(p, LB_PENALTY, hyphen_w, url_break || hyphen ? 50 : 6000, next);
+                para_item(p, LB_PENALTY, hyphen_w, url_break || hyphen ? 50 : LINEBREAK_LAST_RESORT, next);
                 p->items[p->nitems - 1].flagged = hyphen;
                 box = 0;
                 box_start = next;

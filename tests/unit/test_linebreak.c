@@ -292,6 +292,28 @@ static void test_penalty_value_counts(void **state)
     assert_breaks(br, run(p, n, 10, LINEBREAK_OPTIMAL, br), (int[]){ 1, 5, 7 }, 3);
 }
 
+/* A URL longer than the line: "abc/" (4) then a segment of nine letters,
+ * which may only be cut as a last resort. At width 10 both breakers cut
+ * after the "/", though a last-resort cut would fill the line; a segment
+ * that cannot fit a line anyway is cut where the line is full. */
+static void test_last_resort_only_when_nothing_else_fits(void **state)
+{
+    (void)state;
+    struct lb_item p[2 + 2 * 9 - 1];
+    int n = 0, br[COUNT(p) + 1];
+    p[n++] = BOX(4);
+    p[n++] = PEN(0, 50, false);
+    for (int i = 0; i < 9; i++) {
+        if (i)
+            p[n++] = PEN(0, LINEBREAK_LAST_RESORT, false);
+        p[n++] = BOX(1);
+    }
+    for (int m = 0; m < 2; m++)
+        assert_breaks(br, run(p, n, 10, both_modes[m], br), (int[]){ 1, n }, 2);
+    /* At width 3 "abc/" overflows and the segment is cut into full lines. */
+    assert_breaks(br, run(p, n, 3, LINEBREAK_GREEDY, br), (int[]){ 1, 7, 13, n }, 4);
+}
+
 static void test_deterministic(void **state)
 {
     (void)state;
@@ -488,6 +510,7 @@ int main(void)
         cmocka_unit_test(test_at_most_two_hyphens_in_a_row),
         cmocka_unit_test(test_penalty_value_counts),
         cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_last_resort_only_when_nothing_else_fits),
         cmocka_unit_test(test_property_optimal_beats_greedy),
         cmocka_unit_test(test_property_optimal_is_minimal),
         cmocka_unit_test(test_perf_many_words),
