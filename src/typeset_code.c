@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "breakrules.h"
 #include "pages.h"
 #include "typeset_internal.h"
 
@@ -33,8 +34,25 @@ static const char *expand_tabs(struct arena *a, const char *text)
     return x;
 }
 
+/* Whether a wrap may replace the space run ending at `space` (the right
+ * word starts after it): not inside "30 mg", a phone number or a date. */
+static bool may_wrap_at(const char *q, const char *space, const char *le)
+{
+    const char *lend = space;
+    while (lend > q && lend[-1] == ' ')
+        lend--;
+    const char *l = lend;
+    while (l > q && l[-1] != ' ')
+        l--;
+    const char *r = space + 1, *rend = r;
+    while (rend < le && *rend != ' ')
+        rend++;
+    return !breakrules_keep_space(l, (size_t)(lend - l), r, (size_t)(rend - r));
+}
+
 /* Where the line [q, le) ends in the box: le when it fits, else after the
- * last space that fits, else at the last character that fits (never at q). */
+ * last space that fits and may wrap, else at the last character that fits
+ * (never at q). */
 static const char *wrap_point(struct ts *ts, const struct layout_style *ls, const char *q, const char *le)
 {
     double x = 0;
@@ -50,7 +68,7 @@ static const char *wrap_point(struct ts *ts, const struct layout_style *ls, cons
             break;
         }
         x += cw;
-        if (cp == ' ' && cut < le && *cut != ' ')
+        if (cp == ' ' && cut < le && *cut != ' ' && may_wrap_at(q, c, le))
             after_space = cut;
     }
     return cut;

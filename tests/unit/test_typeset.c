@@ -208,6 +208,25 @@ static void code_keeps_spaces_and_wraps(void **state)
                 assert_true(it->x + it->w <= f->flow.width + 0.01);
 }
 
+/* A code line wraps at a space, but never inside a date or a dose: at
+ * every length of the text before it, "3 March 2026" and "30 mg" stay on
+ * one line. */
+static void code_wraps_keep_dates_and_doses(void **state)
+{
+    struct fixture *f = *state;
+    for (int pad = 0; pad < 140; pad++) {
+        char body[512] = "```\n";
+        for (int i = 0; i < pad; i++)
+            strcat(body, i % 7 == 6 ? " " : "x");
+        strcat(body, " Start: 3 March 2026 take 30 mg\n```\n");
+        set(f, body);
+        /* A wrapped line keeps its space: "3 |March" is the split. */
+        if (strstr(f->text, "3 |March") || strstr(f->text, "March |2026") || strstr(f->text, "30 |mg"))
+            fail_msg("padding %d: '%s'", pad, f->text);
+        source_free(&f->t);
+    }
+}
+
 static void long_word_breaks_inside_column(void **state)
 {
     struct fixture *f = *state;
@@ -345,7 +364,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
         T(heading_keeps_and_marks), T(lists_number_from_start), T(task_list_draws_boxes),
         T(links_print_their_address), T(alerts_are_tinted_boxes), T(table_rows_repeat_header),
-        T(footnotes_at_the_end), T(code_keeps_spaces_and_wraps), T(long_word_breaks_inside_column),
+        T(footnotes_at_the_end), T(code_keeps_spaces_and_wraps), T(code_wraps_keep_dates_and_doses), T(long_word_breaks_inside_column),
         T(raw_html_warns_and_prints), T(missing_glyph_warns), T(missing_image_is_an_error),
         T(large_print_has_no_italics_or_small_text), T(capitals_warned_in_large_print), T(hard_break_and_strike), T(pagebreak_hint), T(hyphenation_is_opt_in),
         T(wide_table_becomes_blocks_in_large_print),
