@@ -130,15 +130,15 @@ run_handout build "$tmp/longlink.md" -o "$tmp/ll"
 [ $status -eq 0 ] && has "longlink.md:4:1: warning: a link address of 70020 characters is printed but not made clickable" \
   && [ -s "$tmp/ll/longlink.pdf" ] && ok "over-long link address: printed, not linked, warned" \
   || fail "over-long link address: printed, not linked, warned" "$(head -c 600 "$tmp/err")"
-# A URL longer than a line breaks after a "/", not inside a word, with
-# either breaker (a mid-word cut is only a last resort).
+# A URL longer than a line breaks after a "/" (or . - ?), not inside a word,
+# with either breaker (a mid-word cut is only a last resort).
 printf -- '---\ntitle: Long address\n---\nVisit https://www.example.nhs.uk/conditions/very-long-path-name/subsection-of-the-site/another-part?query=value for details.\n' > "$tmp/url.md"
 for mode in optimal greedy; do
   run_handout build -q --line-breaking $mode "$tmp/url.md" -o "$tmp/url-$mode"
   line=$(pdftotext "$tmp/url-$mode/url.pdf" - 2>/dev/null | grep -F "Visit https")
-  [ $status -eq 0 ] && case $line in *site/) true;; *) false;; esac \
-    && check "$mode: a long URL breaks after /" python3 tests/e2e/check_pdf.py "$tmp/url-$mode/url.pdf" "$tmp/url.md" \
-    || fail "$mode: a long URL breaks after /" "line: $line; $(cat "$tmp/err")"
+  [ $status -eq 0 ] && case $line in */|*.|*-|*\?) true;; *) false;; esac \
+    && check "$mode: a long URL breaks after / . - or ?" python3 tests/e2e/check_pdf.py "$tmp/url-$mode/url.pdf" "$tmp/url.md" \
+    || fail "$mode: a long URL breaks after / . - or ?" "line: $line; $(cat "$tmp/err")"
 done
 mkdir -p "$tmp/fifo" && mkfifo "$tmp/fifo/pipe.md" && cp "$FIX/good.md" "$tmp/fifo/"
 run_handout build "$tmp/fifo" -o "$tmp/fifo-out"
