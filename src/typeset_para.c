@@ -399,12 +399,14 @@ static void set_marker(struct ts *ts, struct flow_slab *s, const struct layout_s
         m->face = ts_face_for(ts, ts_face_of(&ts->marker_style), cp);
         if (m->face < 0)
             m->face = ts_face_of(&ts->marker_style);
-        m->x = mx;
-        m->y = baseline;
         m->size = ts->marker_style.size;
-        m->fill = ts->marker_style.color;
         m->text = ts->marker;
         m->w = ts_width(ts, m->face, m->text, (int)strlen(m->text), m->size);
+        /* A wide marker ("▪" from the fallback font, "10.") keeps a third
+         * of an em clear of the text. */
+        m->x = fmin(mx, ts->x - m->w - m->size / 3);
+        m->y = baseline;
+        m->fill = ts->marker_style.color;
         ts_slab_add(s, m);
     }
     ts->marker = NULL;

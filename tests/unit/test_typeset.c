@@ -124,6 +124,28 @@ static void lists_number_from_start(void **state)
     contains(f, "4.four|5.five|\xE2\x80\xA2nested|\xE2\x97\xA6" "deeper|");
 }
 
+/* A marker wider than its share of a narrow indent (the fallback font's
+ * "\xE2\x96\xAA", a three-digit number) still keeps a third of an em clear of
+ * its text. */
+static void list_markers_clear_their_text(void **state)
+{
+    struct fixture *f = *state;
+    f->l.list_indent = 13;
+    set(f, "- one\n  - two\n    - three\n\n100. hundred\n");
+    contains(f, "\xE2\x96\xAA" "three|");
+    int markers = 0;
+    for (struct flow_slab *s = f->flow.first; s; s = s->next) {
+        struct page_item *m = s->items;
+        while (m && m->kind != PAGE_TEXT)
+            m = m->next;
+        if (!m || !m->next)
+            continue;
+        markers++;
+        assert_true(m->next->x >= m->x + m->w + m->size / 3 - 0.01);
+    }
+    assert_int_equal(markers, 4);
+}
+
 static void task_list_draws_boxes(void **state)
 {
     struct fixture *f = *state;
@@ -362,7 +384,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
-        T(heading_keeps_and_marks), T(lists_number_from_start), T(task_list_draws_boxes),
+        T(heading_keeps_and_marks), T(lists_number_from_start), T(list_markers_clear_their_text),
+        T(task_list_draws_boxes),
         T(links_print_their_address), T(alerts_are_tinted_boxes), T(table_rows_repeat_header),
         T(footnotes_at_the_end), T(code_keeps_spaces_and_wraps), T(code_wraps_keep_dates_and_doses), T(long_word_breaks_inside_column),
         T(raw_html_warns_and_prints), T(missing_glyph_warns), T(missing_image_is_an_error),
