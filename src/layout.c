@@ -26,7 +26,7 @@ void layout_default(struct layout *l, const char *fonts_dir, struct arena *a)
 {
     memset(l, 0, sizeof *l);
     l->name = "a4";
-    l->description = "A4 portrait, clear print: 12 pt body, 20 mm margins";
+    l->description = "A4 portrait, 12 pt body, 20 mm margins (the base of every layout file)";
     l->paper_w = MM(210);
     l->paper_h = MM(297);
     l->margin_top = l->margin_right = l->margin_bottom = l->margin_left = MM(20);

@@ -201,6 +201,18 @@ cover=$(pdftotext -f 1 -l 1 -x 562 -y 0 -W 279 -H 595 "$tmp/l/trifold-dl/refract
 back=$(pdftotext -f 1 -l 1 -x 281 -y 0 -W 279 -H 595 "$tmp/l/trifold-dl/refractory-neuroendocrine-tumours.pdf" -)
 echo "$cover" | grep -q "Refractory" && echo "$back" | grep -q "ONC-0142" && echo "$back" | grep -q "Review by" \
   && ok "tri-fold cover and back panel" || fail "tri-fold cover and back panel" "cover: $cover / back: $back"
+# Clear print: 60-70 characters a line. Long paragraphs of the leaflets' own
+# prose, so nearly every line is a full one and the median is the measure.
+{ printf -- '---\ntitle: Measure\n---\n'
+  cat content/*.md | grep -E '^[A-Z][a-z]+ [a-z]' | paste -d ' ' - - - - - - | sed 's/$/\n/'
+} > "$tmp/measure.md"
+for l in a4 letter a5; do
+  run_handout build -q -l "$l" "$tmp/measure.md" -o "$tmp/measure-$l"
+  median=$(pdftotext "$tmp/measure-$l/measure.pdf" - | awk 'length > 0 { print length }' | sort -n \
+    | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+  [ "${median:-0}" -ge 60 ] && [ "$median" -le 70 ] && ok "layout $l: 60-70 characters a line ($median)" \
+    || fail "layout $l: 60-70 characters a line" "median line: ${median:-none} characters; $(cat "$tmp/err")"
+done
 run_handout build -l tests/unit/layouts/bad-unit.yaml "$seed" -o "$tmp/bl"
 [ $status -eq 1 ] && grep -qE "^tests/unit/layouts/bad-unit.yaml:[0-9]+:[0-9]+: error: " "$tmp/err" && [ ! -e "$tmp/bl" ] \
   && ok "bad layout: file:line:col, nothing built" || fail "bad layout: file:line:col, nothing built" "$(cat "$tmp/err")"

@@ -112,11 +112,14 @@ static void shipped_a4(void **state)
     assert_float_equal(f->l.paper_h, 841.89, 0.01);
     assert_int_equal(f->l.columns, 1);
     assert_int_equal(f->l.impose, IMPOSE_NONE);
-    assert_float_equal(f->l.style[EL_BODY].size, 12, 0);
-    /* The file changes nothing else: same as the built-in default. */
+    /* Clear print: 14 pt body on a 156 mm measure (about 68 characters). */
+    assert_float_equal(f->l.style[EL_BODY].size, 14, 0);
+    assert_float_equal(f->l.margin_left, MM(27), 0.01);
+    assert_float_equal(layout_column_width(&f->l), MM(156), 0.01);
+    assert_true(f->l.style[EL_H1].size > f->l.style[EL_H2].size && f->l.style[EL_H2].size > f->l.style[EL_H3].size);
+    /* Fonts and footer are the built-in default's. */
     struct layout def;
     layout_default(&def, "fonts", f->a);
-    assert_float_equal(f->l.margin_left, def.margin_left, 0);
     assert_string_equal(f->l.face_path[0], def.face_path[0]);
     assert_string_equal(f->l.footer_right, def.footer_right);
 }
@@ -129,7 +132,7 @@ static void shipped_a5(void **state)
     assert_float_equal(f->l.paper_h, 595.28, 0.01);
     assert_int_equal(f->l.columns, 1);
     assert_int_equal(f->l.impose, IMPOSE_NONE);
-    assert_float_equal(f->l.margin_left, MM(14), 0.01);
+    assert_float_equal(f->l.margin_left, MM(12), 0.01);
     assert_float_equal(f->l.style[EL_BODY].size, 12, 0);
     assert_float_equal(f->l.style[EL_FOOTER].size, 9, 0);
     assert_true(f->l.style[EL_H1].size < 20 && f->l.style[EL_H1].size > f->l.style[EL_H2].size);
@@ -142,7 +145,10 @@ static void shipped_letter(void **state)
     assert_float_equal(f->l.paper_w, 612, 0.01);
     assert_float_equal(f->l.paper_h, 792, 0.01);
     assert_float_equal(f->l.margin_top, 54, 0.01);
-    assert_float_equal(f->l.margin_left, 54, 0.01);
+    assert_float_equal(f->l.margin_left, 86.4, 0.01);
+    /* A4's type and, within 2 mm, its measure. */
+    assert_float_equal(f->l.style[EL_BODY].size, 14, 0);
+    assert_float_equal(layout_column_width(&f->l), MM(156), MM(2));
     assert_int_equal(f->l.columns, 1);
     assert_int_equal(f->l.impose, IMPOSE_NONE);
 }
@@ -174,7 +180,7 @@ static void shipped_trifold(void **state)
     assert_true(f->l.back_page);
     assert_int_equal(f->l.max_pages, 6);
     assert_false(f->l.show_title_block);
-    assert_true(f->l.style[EL_BODY].size >= 10.5 && f->l.style[EL_BODY].size <= 11);
+    assert_float_equal(f->l.style[EL_BODY].size, 12, 0); /* the clear-print minimum */
     /* Nothing within 5 mm of an edge. */
     assert_true(f->l.margin_top >= MM(5) && f->l.margin_right >= MM(5) && f->l.margin_bottom >= MM(5) &&
                 f->l.margin_left >= MM(5));
@@ -191,6 +197,7 @@ static void shipped_large_print_extends_a4(void **state)
     assert_true(f->l.large_print);
     assert_float_equal(f->l.style[EL_BODY].size, 18, 0);
     assert_int_equal(f->l.columns, 1);
+    assert_float_equal(f->l.margin_left, MM(20), 0.01); /* narrower than a4's: about 58 characters at 18 pt */
     assert_false(f->l.hyphenate);
     for (int e = 0; e < EL_COUNT; e++) {
         assert_true(f->l.style[e].size >= 16);
@@ -210,7 +217,7 @@ static void shipped_a5_booklet(void **state)
     assert_float_equal(f->l.sheet_w, 841.89, 0.01);
     assert_float_equal(f->l.sheet_h, 595.28, 0.01);
     assert_true(f->l.double_sided);
-    assert_float_equal(f->l.margin_left, MM(14), 0.01); /* inherited from a5 */
+    assert_float_equal(f->l.margin_left, MM(12), 0.01); /* inherited from a5 */
 }
 
 /* By name and by path give the same layout; only the file differs. */
