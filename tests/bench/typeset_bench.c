@@ -160,7 +160,7 @@ static void classify(struct slab_info *si, const struct flow *f, const struct la
     si->para = -1;
     if (s->is_space || !s->items)
         return;
-    const struct page_item *first_text = NULL;
+    const struct page_item *first_text = NULL, *key_w = NULL;
     double right = f->width, end = -1e9;
     bool table_row = false, code = false;
     for (const struct page_item *it = s->items; it; it = it->next) {
@@ -170,7 +170,11 @@ static void classify(struct slab_info *si, const struct flow *f, const struct la
                 first_text = it;
             if (it->x + it->w > end)
                 end = it->x + it->w;
-            si->key = it->text;
+            /* The widest run: markers and a hyphenated line's "-" share
+             * one static string, so they would match any page. */
+            if (!key_w || it->w > key_w->w)
+                key_w = it;
+            si->key = key_w->text;
             break;
         case PAGE_IMAGE:
             si->key = it->text;
