@@ -319,6 +319,23 @@ static void set_footnotes(struct ts *ts, cmark_node *doc)
     }
 }
 
+/* s with every space made a no-break space: one field of a line that wraps
+ * between fields ("Published 16 February 2026" stays whole). */
+static const char *no_break(struct arena *a, const char *s)
+{
+    size_t n = 0;
+    for (const char *c = s; *c; c++)
+        n += *c == ' ';
+    char *out = arena_alloc(a, strlen(s) + n + 1), *o = out;
+    for (; *s; s++)
+        if (*s == ' ')
+            *o++ = '\xC2', *o++ = '\xA0';
+        else
+            *o++ = *s;
+    *o = 0;
+    return out;
+}
+
 static void set_title_block(struct ts *ts)
 {
     const struct topic_meta *m = &ts->topic->meta;
@@ -328,8 +345,8 @@ static void set_title_block(struct ts *ts)
         ts_set_line(ts, EL_SUBTITLE, m->subtitle);
     const char *meta = m->author ? m->author : "";
     if (m->published)
-        meta = arena_printf(ts->a, "%s%sPublished %s", meta, *meta ? "  ·  " : "",
-                            typeset_human_date(ts->a, m->published));
+        meta = arena_printf(ts->a, "%s%s%s", meta, *meta ? "  ·  " : "",
+                            no_break(ts->a, arena_printf(ts->a, "Published %s", typeset_human_date(ts->a, m->published))));
     if (*meta)
         ts_set_line(ts, EL_META, meta);
     ts_emit_rule(ts, 2, ts->w, ts->l->style[EL_TITLE].color, 1.5, false);

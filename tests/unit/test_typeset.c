@@ -70,10 +70,9 @@ static int teardown(void **state)
     return 0;
 }
 
-static int set(struct fixture *f, const char *body)
+/* Typesets a whole document, front matter included. */
+static int set_doc(struct fixture *f, const char *md)
 {
-    char md[8192];
-    snprintf(md, sizeof md, "---\ntitle: Test\n---\n%s", body);
     assert_int_equal(source_parse(&f->t, "tests/unit/t.md", md, strlen(md), f->a, &f->d), 0);
     static const struct typeset_options opt = {LINEBREAK_OPTIMAL};
     int status = typeset_topic(&f->t, &f->l, fonts, &opt, f->a, &f->d, &f->flow);
@@ -87,6 +86,13 @@ static int set(struct fixture *f, const char *body)
         f->text[n] = '\0';
     }
     return status;
+}
+
+static int set(struct fixture *f, const char *body)
+{
+    char md[8192];
+    snprintf(md, sizeof md, "---\ntitle: Test\n---\n%s", body);
+    return set_doc(f, md);
 }
 
 static int count_items(struct fixture *f, enum page_item_kind kind)
@@ -115,6 +121,26 @@ static void heading_keeps_and_marks(void **state)
     assert_string_equal(h->mark_title, "Side effects");
     assert_true(h->keep_with_next);
     contains(f, "Side effects|Body text.|");
+}
+
+/* The title block's meta line wraps between its fields: whatever the
+ * author's length, "Published" stays on the line of its date. */
+static void meta_line_keeps_published_with_its_date(void **state)
+{
+    struct fixture *f = *state;
+    f->l.show_title_block = true;
+    for (int len = 40; len < 110; len++) {
+        char md[512];
+        snprintf(md, sizeof md, "---\ntitle: Test\nauthor: \"%.*s\"\npublished: 2026-02-16\n---\nBody.\n", len,
+                 "Oncology Information Team, Northfield NHS Foundation Trust, Cancer Centre, Level 2 Outpatients");
+        set_doc(f, md);
+        const char *p = strstr(f->text, "Published");
+        assert_non_null(p);
+        const char *bar = strchr(p, '|');
+        if (!bar || !strstr(p, "2026") || strstr(p, "2026") > bar)
+            fail_msg("author of %d characters: '%s'", len, f->text);
+        source_free(&f->t);
+    }
 }
 
 static void lists_number_from_start(void **state)
@@ -384,7 +410,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
-        T(heading_keeps_and_marks), T(lists_number_from_start), T(list_markers_clear_their_text),
+        T(heading_keeps_and_marks), T(meta_line_keeps_published_with_its_date), T(lists_number_from_start),
+        T(list_markers_clear_their_text),
         T(task_list_draws_boxes),
         T(links_print_their_address), T(alerts_are_tinted_boxes), T(table_rows_repeat_header),
         T(footnotes_at_the_end), T(code_keeps_spaces_and_wraps), T(code_wraps_keep_dates_and_doses), T(long_word_breaks_inside_column),
