@@ -344,9 +344,10 @@ static void set_title_block(struct ts *ts)
     if (m->subtitle)
         ts_set_line(ts, EL_SUBTITLE, m->subtitle);
     const char *meta = m->author ? m->author : "";
-    if (m->published)
-        meta = arena_printf(ts->a, "%s%s%s", meta, *meta ? "  ·  " : "",
-                            no_break(ts->a, arena_printf(ts->a, "Published %s", typeset_human_date(ts->a, m->published))));
+    if (m->published) {
+        const char *published = arena_printf(ts->a, "Published %s", typeset_human_date(ts->a, m->published));
+        meta = arena_printf(ts->a, "%s%s%s", meta, *meta ? "  ·  " : "", no_break(ts->a, published));
+    }
     if (*meta)
         ts_set_line(ts, EL_META, meta);
     ts_emit_rule(ts, 2, ts->w, ts->l->style[EL_TITLE].color, 1.5, false);
