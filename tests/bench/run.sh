@@ -53,6 +53,12 @@ typeset_section() {
   echo "## Typesetting quality (issue 7)"
   echo
   "$TYPESET_BENCH" ${BENCH_CHECK:+--check} "$tmp/corpus-50"
+  local status=$?
+  echo
+  echo "The best cut any breaker can get on this corpus, from a model with one width per character"
+  echo "(tests/bench/raggedness_bound.py; the a4 layout sets about 68 characters a line):"
+  python3 tests/bench/raggedness_bound.py --measure 60 68 75 -- "$tmp/corpus-50" | sed 1d
+  return $status
 }
 
 python3 tests/bench/gen_corpus.py 50 "$tmp/corpus-50" || die "gen_corpus.py failed"
