@@ -208,8 +208,8 @@ echo "$cover" | grep -q "Refractory" && echo "$back" | grep -q "ONC-0142" && ech
 } > "$tmp/measure.md"
 for l in a4 letter a5; do
   run_handout build -q -l "$l" "$tmp/measure.md" -o "$tmp/measure-$l"
-  median=$(pdftotext "$tmp/measure-$l/measure.pdf" - | awk 'length > 0 { print length }' | sort -n \
-    | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+  median=$(pdftotext "$tmp/measure-$l/measure.pdf" - | python3 -c 'import statistics, sys
+print(statistics.median_low(len(l) for l in sys.stdin.read().splitlines() if l.strip()))')
   [ "${median:-0}" -ge 60 ] && [ "$median" -le 70 ] && ok "layout $l: 60-70 characters a line ($median)" \
     || fail "layout $l: 60-70 characters a line" "median line: ${median:-none} characters; $(cat "$tmp/err")"
 done
