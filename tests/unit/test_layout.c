@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,6 +205,31 @@ static void shipped_large_print_extends_a4(void **state)
         assert_true(f->l.style[e].leading >= 1.5);
         assert_false(f->l.style[e].italic);
     }
+}
+
+/* DESIGN.md's print rules, for every file in layouts/: body at least 12 pt
+ * (clear print) and nothing within 5 mm of the paper's edge. */
+static void every_shipped_layout_honours_the_print_rules(void **state)
+{
+    struct fixture *f = *state;
+    DIR *dir = opendir("layouts");
+    assert_non_null(dir);
+    int seen = 0;
+    for (struct dirent *e; (e = readdir(dir));) {
+        size_t n = strlen(e->d_name);
+        if (n < 6 || strcmp(e->d_name + n - 5, ".yaml") != 0)
+            continue;
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)(n - 5), e->d_name);
+        assert_clean(f, name);
+        if (f->l.style[EL_BODY].size < 12 || f->l.margin_top < MM(5) || f->l.margin_right < MM(5) ||
+            f->l.margin_bottom < MM(5) || f->l.margin_left < MM(5))
+            fail_msg("%s: body %.1f pt, margins %.1f %.1f %.1f %.1f pt", name, f->l.style[EL_BODY].size,
+                     f->l.margin_top, f->l.margin_right, f->l.margin_bottom, f->l.margin_left);
+        seen++;
+    }
+    closedir(dir);
+    assert_true(seen >= 7);
 }
 
 static void shipped_a5_booklet(void **state)
@@ -541,6 +567,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(shipped_trifold, setup, teardown),
         cmocka_unit_test_setup_teardown(shipped_large_print_extends_a4, setup, teardown),
         cmocka_unit_test_setup_teardown(shipped_a5_booklet, setup, teardown),
+        cmocka_unit_test_setup_teardown(every_shipped_layout_honours_the_print_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(name_or_path, setup, teardown),
         cmocka_unit_test_setup_teardown(extends_and_override, setup, teardown),
         cmocka_unit_test_setup_teardown(custom_paper_and_units, setup, teardown),
