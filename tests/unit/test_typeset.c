@@ -151,8 +151,7 @@ static void lists_number_from_start(void **state)
 }
 
 /* A marker wider than its share of a narrow indent (the fallback font's
- * "\xE2\x96\xAA", a three-digit number) still keeps a third of an em clear of
- * its text. */
+ * "▪", a three-digit number) still keeps a third of an em clear of its text. */
 static void list_markers_clear_their_text(void **state)
 {
     struct fixture *f = *state;
